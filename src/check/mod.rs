@@ -1,0 +1,176 @@
+//! `msaforge check`: reads a spec, checks it against the JSON Schema and the microservice rules, and
+//! returns every finding with its place.
+//!
+//! Each family of rules has its own file; `render` turns findings into text, JSON or SARIF.
+//! Nothing here writes files or prints: the command layer does.
+
+pub mod catalog;
+mod finding;
+pub mod render;
+mod rules;
+mod schema;
+
+use std::collections::HashSet;
+
+pub use finding::{Finding, Related, Severity, did_you_mean};
+
+use crate::lang::Lang;
+use crate::spec::load::{self, LoadProblem};
+use crate::spec::{Path, Place, Source, SourceMap, Spec, SpecFile, model};
+
+/// The result of checking one spec file.
+#[derive(Debug)]
+pub struct Report {
+    pub source: Source,
+    pub map: SourceMap,
+    pub findings: Vec<Finding>,
+    /// The checked model, when the file got far enough to build one.
+    pub spec: Option<Spec>,
+}
+
+impl Report {
+    pub fn errors(&self) -> usize {
+        self.findings.iter().filter(|f| f.severity == Severity::Error).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.findings.len() - self.errors()
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.errors() > 0
+    }
+
+    /// Where a finding points in the file.
+    pub fn place(&self, finding: &Finding) -> Option<Place> {
+        if finding.at_key { self.map.key(&finding.path) } else { self.map.best(&finding.path) }
+    }
+}
+
+/// Options of a check run.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub lang: Lang,
+    /// Replaces the spec's own `policy:` section (an SI firm's shared policy file).
+    pub policy: Option<model::Policy>,
+}
+
+/// Checks the bytes of a spec file named `name`.
+pub fn check_bytes(name: &str, bytes: &[u8], options: &Options) -> Report {
+    let lang = options.lang;
+    let mut report = Report {
+        source: Source { name: name.to_owned(), text: String::new() },
+        map: SourceMap::default(),
+        findings: Vec::new(),
+        spec: None,
+    };
+    match load::decode(bytes) {
+        Ok(text) => report.source.text = text,
+        Err(problem) => {
+            report.findings.push(load_finding(&problem, lang));
+            return report;
+        }
+    }
+    let loaded = match load::parse(&report.source.text) {
+        Ok(loaded) => loaded,
+        Err(problem) => {
+            let finding = load_finding(&problem, lang);
+            if let LoadProblem::Syntax { place: Some(place), .. } = problem {
+                report.map = SourceMap::single(place);
+            }
+            report.findings.push(finding);
+            return report;
+        }
+    };
+    report.map = loaded.map;
+    report.findings = schema::validate(&loaded.value, lang);
+    if report.findings.is_empty() {
+        match serde_path_to_error::deserialize::<_, SpecFile>(&loaded.value) {
+            Ok(mut file) => {
+                if let Some(policy) = &options.policy {
+                    file.policy = Some(policy.clone());
+                }
+                let spec = crate::spec::resolve(&file);
+                report.findings = rules::run(&spec, lang);
+                report.spec = Some(spec);
+            }
+            Err(e) => {
+                let path = Path::from_pointer(&pointer_of(e.path()));
+                let inner = e.into_inner().to_string();
+                report.findings.push(Finding::error(
+                    "MSA004",
+                    path,
+                    tr!(lang, "this value does not fit the spec format: {inner}", "이 값은 spec 형식에 맞지 않습니다: {inner}"),
+                ));
+            }
+        }
+    }
+    let ignored: HashSet<&str> = report
+        .spec
+        .as_ref()
+        .map(|s| s.policy.ignore.iter().map(String::as_str).collect())
+        .unwrap_or_default();
+    let mut findings = std::mem::take(&mut report.findings);
+    findings.retain(|f| !ignored.contains(f.code));
+    findings.sort_by_key(|f| (report.place(f).map_or(0, |p| p.offset), f.code, f.path.to_string()));
+    findings.dedup();
+    report.findings = findings;
+    report
+}
+
+fn pointer_of(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for segment in path.iter() {
+        out.push('/');
+        match segment {
+            Segment::Seq { index } => out.push_str(&index.to_string()),
+            Segment::Map { key } => out.push_str(key),
+            Segment::Enum { variant } => out.push_str(variant),
+            Segment::Unknown => out.push('?'),
+        }
+    }
+    out
+}
+
+fn load_finding(problem: &LoadProblem, lang: Lang) -> Finding {
+    let root = Path::root();
+    match problem {
+        LoadProblem::Empty => Finding::error(
+            "MSA001",
+            root,
+            tr!(lang, "the file is empty", "파일이 비어 있습니다"),
+        )
+        .help(tr!(
+            lang,
+            "start from an example (copy examples/records-archive.yaml) or let `msaforge design` write one",
+            "예제에서 시작하세요: examples/records-archive.yaml을 복사하거나 `msaforge design`을 실행하세요"
+        )),
+        LoadProblem::TooLarge { bytes } => {
+            let max = load::MAX_BYTES / (1024 * 1024);
+            let mib = *bytes / (1024 * 1024);
+            Finding::error(
+                "MSA001",
+                root,
+                tr!(lang, "the file is {mib} MiB; a spec may be at most {max} MiB", "파일 크기가 {mib} MiB입니다. spec은 최대 {max} MiB까지 허용됩니다"),
+            )
+            .help(tr!(lang, "check that this is the spec you meant; a thousand contexts fit in about 1 MiB", "의도한 spec 파일인지 확인하세요. 컨텍스트 1,000개도 약 1 MiB입니다"))
+        }
+        LoadProblem::NotText { offset } => Finding::error(
+            "MSA001",
+            root,
+            tr!(lang, "the file is not UTF-8 text (binary data at byte {offset})", "파일이 UTF-8 텍스트가 아닙니다 (바이트 {offset}에 이진 데이터)"),
+        )
+        .help(tr!(lang, "save the spec as UTF-8 YAML or JSON", "spec을 UTF-8 YAML 또는 JSON으로 저장하세요")),
+        LoadProblem::Syntax { message, .. } => Finding::error(
+            "MSA001",
+            root,
+            tr!(lang, "YAML syntax error: {message}", "YAML 문법 오류: {message}"),
+        )
+        .help(tr!(
+            lang,
+            "indent with spaces, not tabs; quote values that contain `: ` or start with a special character",
+            "들여쓰기는 탭이 아닌 공백으로 하고, `: `가 들어가거나 특수문자로 시작하는 값은 따옴표로 감싸세요"
+        )),
+    }
+}

@@ -1,0 +1,253 @@
+//! Synchronous-call rules: cycles, chains that are too long, calls without a timeout or a circuit
+//! breaker, and retries of operations that are not idempotent.
+//!
+//! Also owns the call graph that the DR rules reuse. Unknown targets are skipped (structure reports them).
+
+use crate::check::Finding;
+use crate::lang::Lang;
+use crate::spec::Spec;
+
+use super::ctx;
+
+/// Edges `caller -> (callee, call index)` over resolved call targets.
+pub(super) struct Graph {
+    pub edges: Vec<Vec<(usize, usize)>>,
+}
+
+impl Graph {
+    pub fn new(spec: &Spec, only_critical: bool) -> Self {
+        let edges = spec
+            .contexts
+            .iter()
+            .map(|c| {
+                let mut out: Vec<(usize, usize)> = c
+                    .calls
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, call)| !only_critical || call.critical)
+                    .filter_map(|(k, call)| spec.context_index(&call.context).map(|t| (t, k)))
+                    .collect();
+                out.sort_unstable();
+                out.dedup_by_key(|(t, _)| *t);
+                out
+            })
+            .collect();
+        Graph { edges }
+    }
+
+    /// Strongly connected components with a cycle (more than one node, or a self-call), each as a
+    /// cycle path in call order starting from its smallest index.
+    pub fn cycles(&self) -> Vec<Vec<usize>> {
+        let n = self.edges.len();
+        let mut state = Tarjan { index: vec![usize::MAX; n], low: vec![0; n], on_stack: vec![false; n], stack: Vec::new(), next: 0, sccs: Vec::new() };
+        for v in 0..n {
+            if state.index[v] == usize::MAX {
+                state.visit(self, v);
+            }
+        }
+        let mut cycles = Vec::new();
+        for mut scc in state.sccs {
+            scc.sort_unstable();
+            let start = scc[0];
+            let self_loop = self.edges[start].iter().any(|(t, _)| *t == start);
+            if scc.len() == 1 && !self_loop {
+                continue;
+            }
+            // Walk inside the component from its smallest node back to it: a concrete cycle.
+            let mut path = vec![start];
+            let mut seen = vec![false; n];
+            seen[start] = true;
+            if self.walk_back(start, start, &scc, &mut path, &mut seen) {
+                cycles.push(path);
+            }
+        }
+        cycles.sort();
+        cycles
+    }
+
+    fn walk_back(&self, at: usize, goal: usize, scc: &[usize], path: &mut Vec<usize>, seen: &mut [bool]) -> bool {
+        for &(t, _) in &self.edges[at] {
+            if t == goal {
+                return true;
+            }
+            if scc.binary_search(&t).is_ok() && !seen[t] {
+                seen[t] = true;
+                path.push(t);
+                if self.walk_back(t, goal, scc, path, seen) {
+                    return true;
+                }
+                path.pop();
+            }
+        }
+        false
+    }
+
+    /// The longest chain of calls starting at each node, as the list of nodes after it
+    /// (only meaningful on a graph without cycles; nodes in cycles get an empty chain).
+    pub fn longest_chains(&self) -> Vec<Vec<usize>> {
+        let n = self.edges.len();
+        let mut memo: Vec<Option<Vec<usize>>> = vec![None; n];
+        let mut visiting = vec![false; n];
+        for v in 0..n {
+            self.longest_from(v, &mut memo, &mut visiting);
+        }
+        memo.into_iter().map(Option::unwrap_or_default).collect()
+    }
+
+    fn longest_from(&self, v: usize, memo: &mut Vec<Option<Vec<usize>>>, visiting: &mut Vec<bool>) -> Vec<usize> {
+        if let Some(done) = &memo[v] {
+            return done.clone();
+        }
+        if visiting[v] {
+            return Vec::new();
+        }
+        visiting[v] = true;
+        let mut best: Vec<usize> = Vec::new();
+        for &(t, _) in &self.edges[v] {
+            let mut chain = vec![t];
+            chain.extend(self.longest_from(t, memo, visiting));
+            if chain.len() > best.len() {
+                best = chain;
+            }
+        }
+        visiting[v] = false;
+        memo[v] = Some(best.clone());
+        best
+    }
+}
+
+struct Tarjan {
+    index: Vec<usize>,
+    low: Vec<usize>,
+    on_stack: Vec<bool>,
+    stack: Vec<usize>,
+    next: usize,
+    sccs: Vec<Vec<usize>>,
+}
+
+impl Tarjan {
+    fn visit(&mut self, g: &Graph, v: usize) {
+        self.index[v] = self.next;
+        self.low[v] = self.next;
+        self.next += 1;
+        self.stack.push(v);
+        self.on_stack[v] = true;
+        for &(w, _) in &g.edges[v] {
+            if self.index[w] == usize::MAX {
+                self.visit(g, w);
+                self.low[v] = self.low[v].min(self.low[w]);
+            } else if self.on_stack[w] {
+                self.low[v] = self.low[v].min(self.index[w]);
+            }
+        }
+        if self.low[v] == self.index[v] {
+            let mut scc = Vec::new();
+            while let Some(w) = self.stack.pop() {
+                self.on_stack[w] = false;
+                scc.push(w);
+                if w == v {
+                    break;
+                }
+            }
+            self.sccs.push(scc);
+        }
+    }
+}
+
+pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
+    let graph = Graph::new(spec, false);
+    let name = |i: usize| spec.contexts[i].name.as_str();
+    let cycles = graph.cycles();
+    for cycle in &cycles {
+        let mut names: Vec<&str> = cycle.iter().map(|&i| name(i)).collect();
+        names.push(name(cycle[0]));
+        let shown = names.join(" -> ");
+        let first = cycle[0];
+        let next = *cycle.get(1).unwrap_or(&first);
+        let call = spec.contexts[first].calls.iter().position(|c| c.context == name(next)).unwrap_or(0);
+        let mut finding = Finding::error("MSA101", ctx(first).key("calls").index(call), tr!(lang, "synchronous calls form a cycle: {shown}", "동기 호출이 순환합니다: {shown}"))
+            .help(tr!(lang, "break the cycle: replace one call with an event, or move the shared logic into one context", "순환을 끊으세요: 호출 하나를 이벤트로 바꾸거나 공유 로직을 한 컨텍스트로 옮기세요"));
+        for pair in cycle.windows(2).skip(1) {
+            if let Some(k) = spec.contexts[pair[0]].calls.iter().position(|c| c.context == name(pair[1])) {
+                finding = finding.related(ctx(pair[0]).key("calls").index(k), tr!(lang, "{} calls {}", "{}이(가) {}을(를) 호출", name(pair[0]), name(pair[1])));
+            }
+        }
+        out.push(finding);
+    }
+
+    if cycles.is_empty() {
+        let limit = spec.policy.max_call_chain as usize;
+        let chains = graph.longest_chains();
+        let called: Vec<bool> = {
+            let mut called = vec![false; spec.contexts.len()];
+            graph.edges.iter().flatten().for_each(|&(t, _)| called[t] = true);
+            called
+        };
+        for (start, chain) in chains.iter().enumerate() {
+            if chain.len() > limit && !called[start] {
+                let hops = chain.len();
+                let shown = std::iter::once(start).chain(chain.iter().copied()).map(name).collect::<Vec<_>>().join(" -> ");
+                let k = spec.contexts[start].calls.iter().position(|c| c.context == name(chain[0])).unwrap_or(0);
+                out.push(
+                    Finding::warning("MSA102", ctx(start).key("calls").index(k), tr!(lang, "a chain of {hops} synchronous calls exceeds the limit of {limit}: {shown}", "동기 호출 체인 {hops}단계가 한도 {limit}을(를) 넘습니다: {shown}"))
+                        .help(tr!(lang, "every hop multiplies latency and failure; use events or a local read model for the far end (or raise `policy.max_call_chain`)", "단계마다 지연과 장애가 곱해집니다. 먼 끝은 이벤트나 로컬 조회 모델로 바꾸세요 (또는 `policy.max_call_chain`을 늘리세요)")),
+                );
+            }
+        }
+    }
+
+    for (i, c) in spec.contexts.iter().enumerate() {
+        for (k, call) in c.calls.iter().enumerate() {
+            let at = ctx(i).key("calls").index(k);
+            let target = format!("{}.{}", call.context, call.operation);
+            if call.timeout.is_none() {
+                out.push(
+                    Finding::error("MSA106", at.clone(), tr!(lang, "the call to `{target}` has no timeout", "`{target}` 호출에 타임아웃이 없습니다"))
+                        .at_key()
+                        .help(tr!(lang, "add `timeout: 2s` (a little above the callee's normal worst latency)", "`timeout: 2s`처럼 추가하세요 (피호출자의 평소 최악 지연보다 약간 길게)")),
+                );
+            }
+            if call.circuit_breaker != Some(true) {
+                out.push(
+                    Finding::warning("MSA107", at.clone(), tr!(lang, "the call to `{target}` has no circuit breaker", "`{target}` 호출에 서킷 브레이커가 없습니다"))
+                        .at_key()
+                        .help(tr!(lang, "add `circuit_breaker: true` so a failing callee fails fast instead of tying up `{}`", "`circuit_breaker: true`를 추가하면 장애 난 피호출자가 `{}`을(를) 붙잡지 않고 빨리 실패합니다", c.name)),
+                );
+            }
+            let method = spec.context(&call.context).and_then(|t| t.operation(&call.operation)).map(|o| o.method);
+            if let Some(method) = method
+                && call.retries > 0
+                && !method.is_idempotent()
+            {
+                let m = method.as_str();
+                out.push(
+                    Finding::warning("MSA113", at.key("retries"), tr!(lang, "retries on `{target}` ({m}), which is not idempotent: a retry may do the work twice", "멱등이 아닌 `{target}`({m})에 재시도가 설정되어 작업이 두 번 실행될 수 있습니다"))
+                        .help(tr!(lang, "remove `retries`, or make the operation idempotent (PUT with a client-chosen id, or an idempotency key)", "`retries`를 빼거나 오퍼레이션을 멱등으로 만드세요 (클라이언트가 정한 id로 PUT, 또는 멱등 키)")),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Graph;
+
+    fn graph(edges: &[&[usize]]) -> Graph {
+        Graph { edges: edges.iter().map(|e| e.iter().map(|&t| (t, 0)).collect()).collect() }
+    }
+
+    #[test]
+    fn finds_cycles_and_self_calls() {
+        assert_eq!(graph(&[&[1], &[2], &[0]]).cycles(), vec![vec![0, 1, 2]]);
+        assert_eq!(graph(&[&[0]]).cycles(), vec![vec![0]]);
+        assert!(graph(&[&[1, 2], &[2], &[]]).cycles().is_empty());
+    }
+
+    #[test]
+    fn longest_chain_follows_the_deepest_branch() {
+        let chains = graph(&[&[1, 3], &[2], &[], &[]]).longest_chains();
+        assert_eq!(chains[0], vec![1, 2]);
+        assert!(chains[2].is_empty());
+    }
+}

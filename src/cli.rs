@@ -1,0 +1,159 @@
+//! The command line: clap types and the dispatch to each command. Commands print; the library below
+//! them returns data and typed errors.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use miette::Diagnostic;
+use thiserror::Error;
+
+use crate::check::{self, catalog, render};
+use crate::exit;
+use crate::lang::Lang;
+
+#[derive(Debug, Parser)]
+#[command(name = "msaforge", version, about = "From a domain description to a production-shaped microservice system", propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check a spec against the format and the microservice rules; report every finding.
+    Check {
+        /// The spec file (YAML or JSON), or `-` for standard input.
+        spec: PathBuf,
+        #[arg(long, value_enum, default_value_t)]
+        format: render::Format,
+        /// Language of messages (default: from LANG).
+        #[arg(long, value_enum)]
+        lang: Option<Lang>,
+        /// A policy file (the `policy:` section as its own YAML file) that replaces the spec's policy.
+        #[arg(long, value_name = "FILE")]
+        policy: Option<PathBuf>,
+    },
+    /// Print the JSON Schema of the spec format (for editors: `# yaml-language-server: $schema=...`).
+    Schema,
+    /// Explain a rule: what it checks, why it matters, how to fix it, where the idea comes from.
+    Explain {
+        /// A rule code like MSA101; omit to list every rule.
+        code: Option<String>,
+        #[arg(long, value_enum)]
+        lang: Option<Lang>,
+    },
+}
+
+/// Errors of the command layer: everything that is not a finding in a spec.
+#[derive(Debug, Error, Diagnostic)]
+pub enum CliError {
+    #[error("cannot read {path}")]
+    #[diagnostic(code(msaforge::io), help("check that the file exists and is readable"))]
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot write to standard output")]
+    #[diagnostic(code(msaforge::io))]
+    Write(#[source] std::io::Error),
+    #[error("unknown rule code `{0}`")]
+    #[diagnostic(code(msaforge::usage), help("run `msaforge explain` to list every rule"))]
+    UnknownRule(String),
+    #[error("the policy file {path} is not valid")]
+    #[diagnostic(code(msaforge::usage), help("{detail}"))]
+    Policy { path: String, detail: String },
+}
+
+/// Parses the command line, runs the command and returns the process exit code.
+pub fn run() -> i32 {
+    let cli = Cli::parse();
+    match dispatch(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("{:?}", miette::Report::new(error));
+            exit::USAGE
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> Result<i32, CliError> {
+    match cli.command {
+        Command::Check { spec, format, lang, policy } => {
+            let lang = lang.unwrap_or_else(Lang::from_env);
+            let policy = policy.map(|p| read_policy(&p)).transpose()?;
+            let (name, bytes) = read_input(&spec)?;
+            let report = check::check_bytes(&name, &bytes, &check::Options { lang, policy });
+            let text = match format {
+                render::Format::Human => render::human(&report, lang, color_stdout()),
+                render::Format::Json => render::json(&report),
+                render::Format::Sarif => render::sarif(&report, lang),
+            };
+            print(&text)?;
+            Ok(if report.has_errors() { exit::SPEC_ERRORS } else { exit::OK })
+        }
+        Command::Schema => {
+            let schema = crate::spec::json_schema();
+            print(&format!("{}\n", serde_json::to_string_pretty(&schema).unwrap_or_default()))?;
+            Ok(exit::OK)
+        }
+        Command::Explain { code, lang } => {
+            let lang = lang.unwrap_or_else(Lang::from_env);
+            let text = match code {
+                Some(code) => {
+                    let rule = catalog::find(&code).ok_or(CliError::UnknownRule(code))?;
+                    render::explain(rule, lang)
+                }
+                None => catalog::RULES
+                    .iter()
+                    .map(|r| format!("{}  {:<8} {:<30} {}\n", r.code, r.severity.as_str(), r.name, r.title.get(lang)))
+                    .collect(),
+            };
+            print(&text)?;
+            Ok(exit::OK)
+        }
+    }
+}
+
+fn read_input(path: &PathBuf) -> Result<(String, Vec<u8>), CliError> {
+    if path.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .take(crate::spec::load::MAX_BYTES as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|source| CliError::Read { path: "<stdin>".into(), source })?;
+        return Ok(("<stdin>".into(), bytes));
+    }
+    let name = path.display().to_string();
+    let bytes = read_limited(path).map_err(|source| CliError::Read { path: name.clone(), source })?;
+    Ok((name, bytes))
+}
+
+/// Reads at most one byte past the size limit, so a huge file is refused without loading it.
+fn read_limited(path: &PathBuf) -> std::io::Result<Vec<u8>> {
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    file.take(crate::spec::load::MAX_BYTES as u64 + 1).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+fn read_policy(path: &PathBuf) -> Result<crate::spec::model::Policy, CliError> {
+    let name = path.display().to_string();
+    let bytes = read_limited(path).map_err(|source| CliError::Read { path: name.clone(), source })?;
+    let text = String::from_utf8_lossy(&bytes);
+    serde_saphyr::from_str(&text).map_err(|e| CliError::Policy { path: name, detail: e.to_string() })
+}
+
+fn color_stdout() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+fn print(text: &str) -> Result<(), CliError> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        // A closed pipe (`msaforge check x | head`) is not an error worth reporting.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.map_err(CliError::Write),
+    }
+}

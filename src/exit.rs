@@ -1,0 +1,8 @@
+//! Exit codes, named in one place. Scripts and CI rely on them; change them only with a major version.
+
+/// Success: nothing to report, or warnings only.
+pub const OK: i32 = 0;
+/// The spec has errors (YAML syntax, schema or rules).
+pub const SPEC_ERRORS: i32 = 1;
+/// Usage or I/O error: bad flags, unreadable files, an unknown rule code.
+pub const USAGE: i32 = 2;

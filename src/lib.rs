@@ -1,0 +1,13 @@
+//! msaforge: from a domain description to a production-shaped microservice system.
+//!
+//! The pipeline stages are modules: `spec` (the format), `check` (the rules). `run` is the whole
+//! command line; `main.rs` only maps its result to an exit code.
+
+#[macro_use]
+pub mod lang;
+pub mod check;
+pub mod cli;
+pub mod exit;
+pub mod spec;
+
+pub use cli::run;

@@ -1,0 +1,20 @@
+//! The spec format: the types as written (`model`), identifiers and durations (`names`), reading files
+//! with positions (`load`), paths into the document (`path`), the DR grade table (`dr`) and the checked
+//! model (`resolve`). Judging a spec belongs to `check`, not here.
+
+pub mod dr;
+pub mod load;
+pub mod model;
+pub mod names;
+pub mod path;
+pub mod resolve;
+
+pub use load::{Loaded, Place, Source, SourceMap};
+pub use model::SpecFile;
+pub use path::Path;
+pub use resolve::{Spec, resolve};
+
+/// The JSON Schema of the spec format (draft 2020-12), generated from the Rust types.
+pub fn json_schema() -> serde_json::Value {
+    schemars::schema_for!(SpecFile).to_value()
+}

@@ -1,0 +1,424 @@
+//! `SpecFile` (as written) -> `Spec` (checked model): defaults applied, durations parsed, DR profiles
+//! resolved from the grade table, field types parsed, names indexed.
+//!
+//! Resolution never fails and never judges: a reference to something missing stays a name, and the
+//! rules in `check` report it. Generators only ever see a `Spec` whose check found no errors.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use super::dr::{DrTable, strategy_limit};
+use super::model::{
+    self, Exposure, Method, RateLimit, SpecFile, Stack, Store, Strategy, StrategyLimit, WriteStrategy,
+};
+use super::names::Millis;
+
+/// Built-in scalar field types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scalar {
+    String,
+    Int,
+    Long,
+    Decimal,
+    Bool,
+    Uuid,
+    Date,
+    Datetime,
+}
+
+impl Scalar {
+    pub fn parse(name: &str) -> Option<Self> {
+        Some(match name {
+            "string" => Scalar::String,
+            "int" => Scalar::Int,
+            "long" => Scalar::Long,
+            "decimal" => Scalar::Decimal,
+            "bool" => Scalar::Bool,
+            "uuid" => Scalar::Uuid,
+            "date" => Scalar::Date,
+            "datetime" => Scalar::Datetime,
+            _ => return None,
+        })
+    }
+
+    pub const NAMES: [&'static str; 9] =
+        ["string", "int", "long", "decimal", "bool", "uuid", "date", "datetime", "enum"];
+}
+
+/// A field's type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum FieldType {
+    Scalar { scalar: Scalar },
+    Enum { values: Vec<String> },
+    /// A type of the same context (existence is checked by the rules).
+    Named { name: String },
+    List { item: Box<FieldType> },
+}
+
+impl FieldType {
+    /// Parses `uuid`, `Shelf`, `Shelf[]`, `enum` (with its values).
+    pub fn parse(text: &str, values: &[String]) -> Self {
+        if let Some(inner) = text.strip_suffix("[]") {
+            return FieldType::List { item: Box::new(FieldType::parse(inner, values)) };
+        }
+        if text == "enum" {
+            return FieldType::Enum { values: values.to_vec() };
+        }
+        match Scalar::parse(text) {
+            Some(scalar) => FieldType::Scalar { scalar },
+            None => FieldType::Named { name: text.to_owned() },
+        }
+    }
+
+    /// The named type this refers to, through lists.
+    pub fn named(&self) -> Option<&str> {
+        match self {
+            FieldType::Named { name } => Some(name),
+            FieldType::List { item } => item.named(),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Field {
+    pub name: String,
+    pub ty: FieldType,
+    pub optional: bool,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TypeDef {
+    pub name: String,
+    pub aggregate: bool,
+    pub description: Option<String>,
+    pub fields: Vec<Field>,
+}
+
+/// A request or response body: a named type, possibly a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Body {
+    pub type_name: String,
+    pub list: bool,
+}
+
+impl Body {
+    fn parse(text: &str) -> Self {
+        match text.strip_suffix("[]") {
+            Some(inner) => Body { type_name: inner.to_owned(), list: true },
+            None => Body { type_name: text.to_owned(), list: false },
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Operation {
+    pub name: String,
+    pub method: Method,
+    pub path: String,
+    /// Names of the `{param}` segments, in order.
+    pub params: Vec<String>,
+    pub request: Option<Body>,
+    pub response: Option<Body>,
+    pub exposure: Exposure,
+    pub timeout: Option<Millis>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Event {
+    pub name: String,
+    pub fields: Vec<Field>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EventRef {
+    pub name: String,
+    pub from: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Call {
+    pub context: String,
+    pub operation: String,
+    pub timeout: Option<Millis>,
+    pub retries: u32,
+    /// `None` when the spec did not say.
+    pub circuit_breaker: Option<bool>,
+    pub critical: bool,
+}
+
+/// A context's DR objectives after applying the grade table and its own overrides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct DrLevel {
+    pub grade: u8,
+    pub strategy: Strategy,
+    pub rto: Millis,
+    pub rpo: Millis,
+    pub write_strategy: Option<WriteStrategy>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Data {
+    pub store: Store,
+    /// The database name: the one written, or the context's name with `_` for `-`.
+    pub database: String,
+    pub tables: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Context {
+    pub name: String,
+    pub title: String,
+    pub purpose: String,
+    pub rationale: Option<String>,
+    pub team: Option<String>,
+    pub stack: Stack,
+    /// `None` when the context states no DR grade.
+    pub dr: Option<DrLevel>,
+    pub data: Data,
+    pub types: Vec<TypeDef>,
+    pub operations: Vec<Operation>,
+    pub publishes: Vec<Event>,
+    pub consumes: Vec<EventRef>,
+    pub calls: Vec<Call>,
+}
+
+impl Context {
+    pub fn is_stateful(&self) -> bool {
+        self.data.store != Store::None
+    }
+
+    pub fn operation(&self, name: &str) -> Option<&Operation> {
+        self.operations.iter().find(|o| o.name == name)
+    }
+
+    pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
+        self.types.iter().find(|t| t.name == name)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Gateway {
+    pub prefix: String,
+    pub dr: Option<DrLevel>,
+    pub rate_limit: Option<RateLimit>,
+    pub timeout: Option<Millis>,
+}
+
+/// Rule thresholds with msaforge's defaults applied.
+#[derive(Debug, Clone, Serialize)]
+pub struct Policy {
+    pub max_call_chain: u32,
+    pub intimacy_threshold: f64,
+    pub max_contexts_per_team: u32,
+    pub wrong_cut_sigma: f64,
+    pub ignore: Vec<String>,
+    #[serde(skip)]
+    strategy_limits: Vec<StrategyLimit>,
+}
+
+impl Policy {
+    pub const DEFAULT_MAX_CALL_CHAIN: u32 = 3;
+    pub const DEFAULT_INTIMACY: f64 = 0.8;
+    pub const DEFAULT_MAX_CONTEXTS_PER_TEAM: u32 = 3;
+    pub const DEFAULT_WRONG_CUT_SIGMA: f64 = 2.0;
+
+    pub fn from_file(p: Option<&model::Policy>) -> Self {
+        let p = p.cloned().unwrap_or_default();
+        Policy {
+            max_call_chain: p.max_call_chain.unwrap_or(Self::DEFAULT_MAX_CALL_CHAIN),
+            intimacy_threshold: p.intimacy_threshold.unwrap_or(Self::DEFAULT_INTIMACY),
+            max_contexts_per_team: p.max_contexts_per_team.unwrap_or(Self::DEFAULT_MAX_CONTEXTS_PER_TEAM),
+            wrong_cut_sigma: p.wrong_cut_sigma.unwrap_or(Self::DEFAULT_WRONG_CUT_SIGMA),
+            ignore: p.ignore,
+            strategy_limits: p.strategy_limits,
+        }
+    }
+
+    /// The fastest (RTO, RPO) a strategy can meet under this policy.
+    pub fn strategy_limit(&self, strategy: Strategy) -> (Millis, Millis) {
+        strategy_limit(&self.strategy_limits, strategy)
+    }
+}
+
+/// The checked model every rule and template works on.
+#[derive(Debug, Clone, Serialize)]
+pub struct Spec {
+    pub version: u32,
+    pub system: model::System,
+    pub teams: Vec<model::Team>,
+    pub gateway: Gateway,
+    pub dr_table: DrTable,
+    /// The grades of `dr_profiles`, in file order (for pointing findings at the row).
+    #[serde(skip)]
+    pub dr_profile_grades: Vec<u8>,
+    pub policy: Policy,
+    pub contexts: Vec<Context>,
+    #[serde(skip)]
+    index: HashMap<String, usize>,
+}
+
+impl Spec {
+    /// The index of the first context with this name.
+    pub fn context_index(&self, name: &str) -> Option<usize> {
+        self.index.get(name).copied()
+    }
+
+    pub fn context(&self, name: &str) -> Option<&Context> {
+        self.context_index(name).map(|i| &self.contexts[i])
+    }
+}
+
+/// Builds the checked model from a file that passed the schema.
+pub fn resolve(file: &SpecFile) -> Spec {
+    let dr_table = DrTable::with_overrides(&file.dr_profiles);
+    let level = |dr: &model::Dr| {
+        let row = dr_table.profile(dr.grade);
+        DrLevel {
+            grade: dr.grade,
+            strategy: dr.strategy.unwrap_or(row.strategy),
+            rto: dr.rto.as_ref().and_then(|d| d.parse()).unwrap_or(row.rto),
+            rpo: dr.rpo.as_ref().and_then(|d| d.parse()).unwrap_or(row.rpo),
+            write_strategy: dr.write_strategy,
+        }
+    };
+    let contexts: Vec<Context> = file
+        .contexts
+        .iter()
+        .map(|c| {
+            let events = c.events.clone().unwrap_or_default();
+            Context {
+                name: c.name.to_string(),
+                title: c.title.clone(),
+                purpose: c.purpose.clone(),
+                rationale: c.rationale.clone(),
+                team: c.team.as_ref().map(ToString::to_string),
+                stack: c.stack,
+                dr: c.dr.as_ref().map(level),
+                data: c.data.as_ref().map_or_else(
+                    || Data { store: Store::None, database: c.name.replace('-', "_"), tables: Vec::new() },
+                    |d| Data {
+                    store: d.store,
+                    database: d.database.as_ref().map_or_else(|| c.name.replace('-', "_"), ToString::to_string),
+                    tables: d.tables.iter().map(ToString::to_string).collect(),
+                }),
+                types: c
+                    .types
+                    .iter()
+                    .map(|t| TypeDef {
+                        name: t.name.to_string(),
+                        aggregate: t.aggregate,
+                        description: t.description.clone(),
+                        fields: fields(&t.fields),
+                    })
+                    .collect(),
+                operations: c.operations.iter().map(operation).collect(),
+                publishes: events
+                    .publishes
+                    .iter()
+                    .map(|e| Event {
+                        name: e.name.to_string(),
+                        fields: fields(&e.fields),
+                        description: e.description.clone(),
+                    })
+                    .collect(),
+                consumes: events
+                    .consumes
+                    .iter()
+                    .map(|e| EventRef { name: e.name.to_string(), from: e.from.to_string() })
+                    .collect(),
+                calls: c
+                    .calls
+                    .iter()
+                    .map(|call| Call {
+                        context: call.context.to_string(),
+                        operation: call.operation.to_string(),
+                        timeout: call.timeout.as_ref().and_then(super::names::Duration::parse),
+                        retries: call.retries.unwrap_or(0),
+                        circuit_breaker: call.circuit_breaker,
+                        critical: call.critical,
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let mut index = HashMap::with_capacity(contexts.len());
+    for (i, c) in contexts.iter().enumerate() {
+        index.entry(c.name.clone()).or_insert(i);
+    }
+    Spec {
+        version: file.msaforge,
+        system: file.system.clone(),
+        teams: file.teams.clone(),
+        gateway: Gateway {
+            prefix: file.gateway.prefix.clone(),
+            dr: file.gateway.dr.as_ref().map(level),
+            rate_limit: file.gateway.rate_limit.clone(),
+            timeout: file.gateway.timeout.as_ref().and_then(super::names::Duration::parse),
+        },
+        dr_table,
+        dr_profile_grades: file.dr_profiles.iter().map(|p| p.grade).collect(),
+        policy: Policy::from_file(file.policy.as_ref()),
+        contexts,
+        index,
+    }
+}
+
+fn fields(fields: &[model::Field]) -> Vec<Field> {
+    fields
+        .iter()
+        .map(|f| {
+            let values: Vec<String> = f.values.iter().map(ToString::to_string).collect();
+            Field {
+                name: f.name.to_string(),
+                ty: FieldType::parse(&f.ty, &values),
+                optional: f.optional,
+                description: f.description.clone(),
+            }
+        })
+        .collect()
+}
+
+fn operation(o: &model::Operation) -> Operation {
+    Operation {
+        name: o.name.to_string(),
+        method: o.method,
+        path: o.path.clone(),
+        params: path_params(&o.path),
+        request: o.request.as_deref().map(Body::parse),
+        response: o.response.as_deref().map(Body::parse),
+        exposure: o.exposure,
+        timeout: o.timeout.as_ref().and_then(super::names::Duration::parse),
+        description: o.description.clone(),
+    }
+}
+
+/// The `{name}` segments of a path template.
+pub fn path_params(path: &str) -> Vec<String> {
+    path.split('/')
+        .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_types_parse() {
+        assert_eq!(FieldType::parse("uuid", &[]), FieldType::Scalar { scalar: Scalar::Uuid });
+        assert_eq!(
+            FieldType::parse("Shelf[]", &[]),
+            FieldType::List { item: Box::new(FieldType::Named { name: "Shelf".into() }) }
+        );
+        assert_eq!(FieldType::parse("Shelf[]", &[]).named(), Some("Shelf"));
+        assert_eq!(path_params("/v1/shelves/{id}/slots/{slot}"), ["id", "slot"]);
+    }
+}
