@@ -15,7 +15,7 @@ use std::collections::HashSet;
 pub use finding::{Finding, Related, Severity, did_you_mean};
 
 use crate::lang::Lang;
-use crate::spec::load::{self, LoadProblem};
+use crate::spec::load::{self, LoadProblem, SyntaxKind};
 use crate::spec::{Path, Place, Source, SourceMap, Spec, SpecFile, model};
 
 /// The result of checking one spec file.
@@ -162,15 +162,15 @@ fn load_finding(problem: &LoadProblem, lang: Lang) -> Finding {
             tr!(lang, "the file is not UTF-8 text (binary data at byte {offset})", "파일이 UTF-8 텍스트가 아닙니다 (바이트 {offset}에 이진 데이터)"),
         )
         .help(tr!(lang, "save the spec as UTF-8 YAML or JSON", "spec을 UTF-8 YAML 또는 JSON으로 저장하세요")),
-        LoadProblem::Syntax { message, .. } => Finding::error(
-            "MSA001",
-            root,
-            tr!(lang, "YAML syntax error: {message}", "YAML 문법 오류: {message}"),
-        )
-        .help(tr!(
-            lang,
-            "indent with spaces, not tabs; quote values that contain `: ` or start with a special character",
-            "들여쓰기는 탭이 아닌 공백으로 하고, `: `가 들어가거나 특수문자로 시작하는 값은 따옴표로 감싸세요"
-        )),
+        LoadProblem::Syntax { kind, message, .. } => {
+            let help = match kind {
+                SyntaxKind::Expansion => tr!(lang, "a spec never needs this many nodes: remove the nested anchors and aliases (`&a`, `*a`)", "spec에 이렇게 많은 노드는 필요 없습니다: 중첩된 앵커와 별칭(`&a`, `*a`)을 지우세요"),
+                SyntaxKind::Depth => tr!(lang, "the spec format needs fewer than 10 levels: look for unclosed brackets or runaway indentation", "spec 형식은 10단계 미만이면 충분합니다: 닫히지 않은 괄호나 잘못된 들여쓰기를 찾으세요"),
+                SyntaxKind::DuplicateKey => tr!(lang, "remove or rename one of the two keys; YAML keeps only one and msaforge will not guess which", "두 키 중 하나를 지우거나 이름을 바꾸세요. YAML은 하나만 남기며 msaforge는 어느 쪽인지 추측하지 않습니다"),
+                SyntaxKind::Tabs => tr!(lang, "indent with spaces: YAML does not allow tabs for indentation", "공백으로 들여쓰세요: YAML은 탭 들여쓰기를 허용하지 않습니다"),
+                SyntaxKind::Other => tr!(lang, "check the indentation and quote values that contain `: ` or start with a special character", "들여쓰기를 확인하고 `: `가 들어가거나 특수문자로 시작하는 값은 따옴표로 감싸세요"),
+            };
+            Finding::error("MSA001", root, tr!(lang, "YAML syntax error: {message}", "YAML 문법 오류: {message}")).help(help)
+        }
     }
 }

@@ -107,7 +107,8 @@ impl Diagnostic for Rendered<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let place = self.place?;
-        let primary = LabeledSpan::new_primary_with_span(Some(self.finding.path.to_string()), span(place));
+        let label = (!self.finding.path.is_root()).then(|| self.finding.path.to_string());
+        let primary = LabeledSpan::new_primary_with_span(label, span(place));
         let related = self.related.iter().map(|(p, msg)| LabeledSpan::new_with_span(Some(msg.clone()), span(*p)));
         Some(Box::new(std::iter::once(primary).chain(related)))
     }

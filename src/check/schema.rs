@@ -93,15 +93,15 @@ fn explain(schema: &Value, error: &jsonschema::ValidationError<'_>, root: &Value
         }
         ValidationErrorKind::Type { kind } => {
             let expected = match kind {
-                TypeKind::Single(t) => t.to_string(),
-                TypeKind::Multiple(ts) => ts.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" or "),
+                TypeKind::Single(t) => friendly(&t.to_string()).to_owned(),
+                TypeKind::Multiple(ts) => ts.iter().map(|t| friendly(&t.to_string())).collect::<Vec<_>>().join(" or "),
             };
             let found = type_name(instance);
             let finding = if schema_path.contains("/Duration/") {
                 duration_finding(path, instance, lang)
             } else {
                 Finding::error("MSA004", path, tr!(lang, "expected {expected}, found {found}", "{expected} 값이어야 하는데 {found} 값입니다"))
-                    .help(tr!(lang, "write a value of type {expected} here", "여기에는 {expected} 형식의 값을 쓰세요"))
+                    .help(tr!(lang, "write {expected} here (see `msaforge schema`)", "여기에는 {expected} 값을 쓰세요 (`msaforge schema` 참고)"))
             };
             out.push(finding);
         }
@@ -226,6 +226,19 @@ fn allowed_keys(schema: &Value, schema_path: &str) -> Vec<String> {
         .and_then(Value::as_object)
         .map(|p| p.keys().cloned().collect())
         .unwrap_or_default()
+}
+
+/// JSON Schema type names in YAML terms.
+fn friendly(schema_type: &str) -> &'static str {
+    match schema_type {
+        "object" => "a mapping",
+        "array" => "a list",
+        "string" => "a string",
+        "integer" => "a whole number",
+        "number" => "a number",
+        "boolean" => "true or false",
+        _ => "nothing (null)",
+    }
 }
 
 fn type_name(v: &Value) -> &'static str {

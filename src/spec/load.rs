@@ -84,7 +84,19 @@ pub enum LoadProblem {
     Empty,
     TooLarge { bytes: usize },
     NotText { offset: usize },
-    Syntax { message: String, place: Option<Place> },
+    Syntax { kind: SyntaxKind, message: String, place: Option<Place> },
+}
+
+/// What kind of syntax problem stopped the parser, to give help that fits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyntaxKind {
+    /// Aliases expand past the node budget (a "billion laughs" file).
+    Expansion,
+    /// Nesting deeper than `MAX_DEPTH`.
+    Depth,
+    DuplicateKey,
+    Tabs,
+    Other,
 }
 
 /// A parsed document.
@@ -123,11 +135,11 @@ pub fn parse(text: &str) -> Result<Loaded, LoadProblem> {
     let mut options = serde_saphyr::Options::default();
     options.budget = Some(budget);
     options.with_snippet = false;
+    // YAML 1.2: only `true` and `false` are booleans (`y`, `no`, `on` stay strings).
+    options.strict_booleans = true;
     let root: Spanned<Raw> = serde_saphyr::from_str_with_options(text, options).map_err(|e| {
-        LoadProblem::Syntax {
-            message: syntax_message(&e),
-            place: e.location().map(|l| place(text, l)),
-        }
+        let (kind, message) = syntax_message(&e);
+        LoadProblem::Syntax { kind, message, place: e.location().map(|l| place(text, l)) }
     })?;
     let mut map = SourceMap::default();
     let mut path = Path::root();
@@ -142,12 +154,31 @@ fn only_comments(text: &str) -> bool {
     })
 }
 
-/// serde-saphyr's message without its own trailing position (we print positions ourselves).
-fn syntax_message(e: &serde_saphyr::Error) -> String {
+/// serde-saphyr's message, classified, without its own position and tuning advice.
+fn syntax_message(e: &serde_saphyr::Error) -> (SyntaxKind, String) {
     let text = e.to_string();
     let first = text.lines().next().unwrap_or_default().trim();
     let cut = first.find(" at line ").map_or(first, |i| &first[..i]);
-    cut.trim_end_matches('.').to_owned()
+    let cut = cut.split(", set ").next().unwrap_or(cut).trim_end_matches('.');
+    let lower = cut.to_ascii_lowercase();
+    if lower.contains("budget") || lower.contains("alias") {
+        let message = if lower.contains("depth") {
+            return (SyntaxKind::Depth, format!("nesting is deeper than {MAX_DEPTH} levels"));
+        } else {
+            "the document expands to too many nodes through anchors and aliases".to_owned()
+        };
+        return (SyntaxKind::Expansion, message);
+    }
+    if lower.contains("recursion") || lower.contains("depth") || lower.contains("nesting") {
+        return (SyntaxKind::Depth, format!("nesting is deeper than {MAX_DEPTH} levels"));
+    }
+    if lower.contains("duplicate") {
+        return (SyntaxKind::DuplicateKey, cut.to_owned());
+    }
+    if lower.contains("tab") {
+        return (SyntaxKind::Tabs, cut.to_owned());
+    }
+    (SyntaxKind::Other, cut.to_owned())
 }
 
 fn place(text: &str, loc: Location) -> Place {

@@ -1,0 +1,76 @@
+//! Every spec under `tests/fixtures/check/` is checked and snapshotted twice: the human report (no
+//! colour) and the JSON findings. Each fixture also states what it must and must not trigger in
+//! header comments, asserted here so a fixture cannot silently stop testing its rule:
+//!
+//! ```yaml
+//! # expect: MSA101            every listed code must be reported
+//! # expect-not: MSA102        none of these may be reported
+//! # expect-clean              no error at all (warnings allowed)
+//! ```
+
+use msaforge::check::{self, render};
+use msaforge::lang::Lang;
+
+fn header_codes(text: &str, key: &str) -> Vec<String> {
+    text.lines()
+        .take_while(|l| l.starts_with('#'))
+        .filter_map(|l| l.strip_prefix(&format!("# {key}:")))
+        .flat_map(|rest| rest.split([',', ' ']).filter(|c| !c.is_empty()).map(str::to_owned).collect::<Vec<_>>())
+        .collect()
+}
+
+#[test]
+fn check_fixtures() {
+    insta::glob!("../fixtures/check", "*.yaml", |path| {
+        let bytes = std::fs::read(path).expect("fixture is readable");
+        let text = String::from_utf8_lossy(&bytes);
+        let name = format!("fixtures/check/{}", path.file_name().expect("file name").to_string_lossy());
+        let report = check::check_bytes(&name, &bytes, &check::Options { lang: Lang::En, policy: None });
+        let codes: Vec<&str> = report.findings.iter().map(|f| f.code).collect();
+        let expected = header_codes(&text, "expect");
+        let forbidden = header_codes(&text, "expect-not");
+        let clean = text.lines().take_while(|l| l.starts_with('#')).any(|l| l.trim() == "# expect-clean");
+        assert!(
+            !expected.is_empty() || !forbidden.is_empty() || clean,
+            "{name}: state what the fixture tests with `# expect:`, `# expect-not:` or `# expect-clean`"
+        );
+        for code in &expected {
+            assert!(codes.contains(&code.as_str()), "{name}: expected {code}, got {codes:?}");
+        }
+        for code in &forbidden {
+            assert!(!codes.contains(&code.as_str()), "{name}: {code} must not be reported, got {codes:?}");
+        }
+        if clean {
+            assert!(!report.has_errors(), "{name}: expected no errors, got {codes:?}");
+        }
+        crate::settings().bind(|| {
+            insta::assert_snapshot!("human", render::human(&report, Lang::En, false));
+            insta::assert_snapshot!("json", render::json(&report));
+        });
+    });
+}
+
+/// Korean messages for a few representative fixtures.
+#[test]
+fn korean_messages() {
+    for fixture in ["MSA201-dr-inversion.yaml", "MSA002-unknown-key.yaml", "MSA101-cycle.yaml"] {
+        let path = format!("{}/tests/fixtures/check/{fixture}", env!("CARGO_MANIFEST_DIR"));
+        let bytes = std::fs::read(&path).expect("fixture is readable");
+        let report = check::check_bytes(fixture, &bytes, &check::Options { lang: Lang::Ko, policy: None });
+        crate::settings().bind(|| {
+            insta::assert_snapshot!(format!("ko-{fixture}"), render::human(&report, Lang::Ko, false));
+        });
+    }
+}
+
+/// The shipped examples pass with no error and no warning.
+#[test]
+fn examples_are_clean() {
+    for example in ["records-archive.yaml", "permit-office.yaml"] {
+        let path = format!("{}/examples/{example}", env!("CARGO_MANIFEST_DIR"));
+        let bytes = std::fs::read(&path).expect("example is readable");
+        let report = check::check_bytes(example, &bytes, &check::Options::default());
+        assert!(report.findings.is_empty(), "{example}: {}", render::human(&report, Lang::En, false));
+        assert!(report.spec.is_some());
+    }
+}

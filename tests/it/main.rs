@@ -1,0 +1,16 @@
+//! The integration test binary: fixture specs through `check`, the command line, bad input, and
+//! property tests of the loader and the checker.
+
+mod bad_input;
+mod cli;
+mod fixtures;
+mod props;
+
+/// insta settings shared by every snapshot: the top-level `snapshots/` folder, no version noise.
+pub fn settings() -> insta::Settings {
+    let mut s = insta::Settings::clone_current();
+    s.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"));
+    s.set_prepend_module_to_snapshot(false);
+    s.add_filter(env!("CARGO_PKG_VERSION"), "[VERSION]");
+    s
+}
