@@ -22,21 +22,36 @@ fn synthetic(n: usize) -> String {
             team = i / 3
         );
         for t in 0..3 {
-            let _ = writeln!(s, "      - name: T{i}x{t}\n        fields:\n          - {{ name: id, type: uuid }}\n          - {{ name: label{t}, type: string }}\n          - {{ name: amount, type: decimal, optional: true }}\n          - {{ name: state, type: enum, values: [open, closed] }}");
+            let _ = writeln!(
+                s,
+                "      - name: T{i}x{t}\n        fields:\n          - {{ name: id, type: uuid }}\n          - {{ name: label{t}, type: string }}\n          - {{ name: amount, type: decimal, optional: true }}\n          - {{ name: state, type: enum, values: [open, closed] }}"
+            );
         }
         s.push_str("    operations:\n");
         for (o, method) in ["GET", "POST", "PUT", "DELETE"].iter().enumerate() {
-            let _ = writeln!(s, "      - {{ name: op{o}, method: {method}, path: \"/v1/c{i}/r{o}/{{id}}\", response: T{i}x0 }}");
+            let _ = writeln!(
+                s,
+                "      - {{ name: op{o}, method: {method}, path: \"/v1/c{i}/r{o}/{{id}}\", response: T{i}x0 }}"
+            );
         }
-        let _ = write!(s, "    events:\n      publishes:\n        - {{ name: E{i}, fields: [{{ name: id, type: uuid }}] }}\n");
+        let _ = write!(
+            s,
+            "    events:\n      publishes:\n        - {{ name: E{i}, fields: [{{ name: id, type: uuid }}] }}\n"
+        );
         let next = (i + 1) % n;
-        let _ = writeln!(s, "      consumes:\n        - {{ name: E{next}, from: ctx-{next} }}");
+        let _ = writeln!(
+            s,
+            "      consumes:\n        - {{ name: E{next}, from: ctx-{next} }}"
+        );
         // Calls only to lower grades' stronger peers: i calls contexts with the same grade below it.
         let calls: Vec<usize> = [3, 6].iter().filter(|&&d| i >= d).map(|d| i - d).collect();
         if !calls.is_empty() {
             s.push_str("    calls:\n");
             for c in calls {
-                let _ = writeln!(s, "      - {{ context: ctx-{c}, operation: op0, timeout: 2s, retries: 1, circuit_breaker: true, critical: true }}");
+                let _ = writeln!(
+                    s,
+                    "      - {{ context: ctx-{c}, operation: op0, timeout: 2s, retries: 1, circuit_breaker: true, critical: true }}"
+                );
             }
         }
     }
@@ -49,11 +64,19 @@ fn bench(c: &mut Criterion) {
     for n in [200, 1000] {
         let text = synthetic(n);
         let report = check::check_bytes("bench.yaml", text.as_bytes(), &Options::default());
-        assert!(!report.has_errors(), "the synthetic spec is clean: {:?}", report.findings.first());
+        assert!(
+            !report.has_errors(),
+            "the synthetic spec is clean: {:?}",
+            report.findings.first()
+        );
         group.throughput(Throughput::Bytes(text.len() as u64));
-        group.bench_with_input(BenchmarkId::from_parameter(format!("{n} contexts")), &text, |b, text| {
-            b.iter(|| check::check_bytes("bench.yaml", text.as_bytes(), &Options::default()));
-        });
+        group.bench_with_input(
+            BenchmarkId::from_parameter(format!("{n} contexts")),
+            &text,
+            |b, text| {
+                b.iter(|| check::check_bytes("bench.yaml", text.as_bytes(), &Options::default()));
+            },
+        );
     }
     group.finish();
 }

@@ -1,6 +1,7 @@
 //! The command line: clap types and the dispatch to each command. Commands print; the library below
 //! them returns data and typed errors.
 
+use std::fmt::Write as _;
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 
@@ -13,7 +14,12 @@ use crate::exit;
 use crate::lang::Lang;
 
 #[derive(Debug, Parser)]
-#[command(name = "msaforge", version, about = "From a domain description to a production-shaped microservice system", propagate_version = true)]
+#[command(
+    name = "msaforge",
+    version,
+    about = "From a domain description to a production-shaped microservice system",
+    propagate_version = true
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -59,7 +65,10 @@ pub enum CliError {
     #[diagnostic(code(msaforge::io))]
     Write(#[source] std::io::Error),
     #[error("unknown rule code `{0}`")]
-    #[diagnostic(code(msaforge::usage), help("run `msaforge explain` to list every rule"))]
+    #[diagnostic(
+        code(msaforge::usage),
+        help("run `msaforge explain` to list every rule")
+    )]
     UnknownRule(String),
     #[error("the policy file {path} is not valid")]
     #[diagnostic(code(msaforge::usage), help("{detail}"))]
@@ -80,7 +89,12 @@ pub fn run() -> i32 {
 
 fn dispatch(cli: Cli) -> Result<i32, CliError> {
     match cli.command {
-        Command::Check { spec, format, lang, policy } => {
+        Command::Check {
+            spec,
+            format,
+            lang,
+            policy,
+        } => {
             let lang = lang.unwrap_or_else(Lang::from_env);
             let policy = policy.map(|p| read_policy(&p)).transpose()?;
             let (name, bytes) = read_input(&spec)?;
@@ -91,11 +105,18 @@ fn dispatch(cli: Cli) -> Result<i32, CliError> {
                 render::Format::Sarif => render::sarif(&report, lang),
             };
             print(&text)?;
-            Ok(if report.has_errors() { exit::SPEC_ERRORS } else { exit::OK })
+            Ok(if report.has_errors() {
+                exit::SPEC_ERRORS
+            } else {
+                exit::OK
+            })
         }
         Command::Schema => {
             let schema = crate::spec::json_schema();
-            print(&format!("{}\n", serde_json::to_string_pretty(&schema).unwrap_or_default()))?;
+            print(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&schema).unwrap_or_default()
+            ))?;
             Ok(exit::OK)
         }
         Command::Explain { code, lang } => {
@@ -105,10 +126,20 @@ fn dispatch(cli: Cli) -> Result<i32, CliError> {
                     let rule = catalog::find(&code).ok_or(CliError::UnknownRule(code))?;
                     render::explain(rule, lang)
                 }
-                None => catalog::RULES
-                    .iter()
-                    .map(|r| format!("{}  {:<8} {:<30} {}\n", r.code, r.severity.as_str(), r.name, r.title.get(lang)))
-                    .collect(),
+                None => {
+                    let mut list = String::new();
+                    for r in catalog::RULES {
+                        let _ = writeln!(
+                            list,
+                            "{}  {:<8} {:<30} {}",
+                            r.code,
+                            r.severity.as_str(),
+                            r.name,
+                            r.title.get(lang)
+                        );
+                    }
+                    list
+                }
             };
             print(&text)?;
             Ok(exit::OK)
@@ -122,11 +153,17 @@ fn read_input(path: &PathBuf) -> Result<(String, Vec<u8>), CliError> {
         std::io::stdin()
             .take(crate::spec::load::MAX_BYTES as u64 + 1)
             .read_to_end(&mut bytes)
-            .map_err(|source| CliError::Read { path: "<stdin>".into(), source })?;
+            .map_err(|source| CliError::Read {
+                path: "<stdin>".into(),
+                source,
+            })?;
         return Ok(("<stdin>".into(), bytes));
     }
     let name = path.display().to_string();
-    let bytes = read_limited(path).map_err(|source| CliError::Read { path: name.clone(), source })?;
+    let bytes = read_limited(path).map_err(|source| CliError::Read {
+        path: name.clone(),
+        source,
+    })?;
     Ok((name, bytes))
 }
 
@@ -134,15 +171,22 @@ fn read_input(path: &PathBuf) -> Result<(String, Vec<u8>), CliError> {
 fn read_limited(path: &PathBuf) -> std::io::Result<Vec<u8>> {
     let file = std::fs::File::open(path)?;
     let mut bytes = Vec::new();
-    file.take(crate::spec::load::MAX_BYTES as u64 + 1).read_to_end(&mut bytes)?;
+    file.take(crate::spec::load::MAX_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)?;
     Ok(bytes)
 }
 
 fn read_policy(path: &PathBuf) -> Result<crate::spec::model::Policy, CliError> {
     let name = path.display().to_string();
-    let bytes = read_limited(path).map_err(|source| CliError::Read { path: name.clone(), source })?;
+    let bytes = read_limited(path).map_err(|source| CliError::Read {
+        path: name.clone(),
+        source,
+    })?;
     let text = String::from_utf8_lossy(&bytes);
-    serde_saphyr::from_str(&text).map_err(|e| CliError::Policy { path: name, detail: e.to_string() })
+    serde_saphyr::from_str(&text).map_err(|e| CliError::Policy {
+        path: name,
+        detail: e.to_string(),
+    })
 }
 
 fn color_stdout() -> bool {

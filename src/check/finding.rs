@@ -46,7 +46,16 @@ pub struct Finding {
 
 impl Finding {
     pub fn new(code: &'static str, severity: Severity, path: Path, message: String) -> Self {
-        Finding { code, severity, message, path, at_key: false, help: None, heuristic: false, related: Vec::new() }
+        Finding {
+            code,
+            severity,
+            message,
+            path,
+            at_key: false,
+            help: None,
+            heuristic: false,
+            related: Vec::new(),
+        }
     }
 
     pub fn error(code: &'static str, path: Path, message: String) -> Self {
@@ -89,7 +98,10 @@ impl Serialize for Path {
 }
 
 /// The closest candidate by edit distance, when it is close enough to be a likely typo.
-pub fn did_you_mean<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    input: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let lower = input.to_ascii_lowercase();
     candidates
         .into_iter()

@@ -30,7 +30,10 @@ pub struct Report {
 
 impl Report {
     pub fn errors(&self) -> usize {
-        self.findings.iter().filter(|f| f.severity == Severity::Error).count()
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count()
     }
 
     pub fn warnings(&self) -> usize {
@@ -43,7 +46,11 @@ impl Report {
 
     /// Where a finding points in the file.
     pub fn place(&self, finding: &Finding) -> Option<Place> {
-        if finding.at_key { self.map.key(&finding.path) } else { self.map.best(&finding.path) }
+        if finding.at_key {
+            self.map.key(&finding.path)
+        } else {
+            self.map.best(&finding.path)
+        }
     }
 }
 
@@ -59,7 +66,10 @@ pub struct Options {
 pub fn check_bytes(name: &str, bytes: &[u8], options: &Options) -> Report {
     let lang = options.lang;
     let mut report = Report {
-        source: Source { name: name.to_owned(), text: String::new() },
+        source: Source {
+            name: name.to_owned(),
+            text: String::new(),
+        },
         map: SourceMap::default(),
         findings: Vec::new(),
         spec: None,
@@ -75,7 +85,10 @@ pub fn check_bytes(name: &str, bytes: &[u8], options: &Options) -> Report {
         Ok(loaded) => loaded,
         Err(problem) => {
             let finding = load_finding(&problem, lang);
-            if let LoadProblem::Syntax { place: Some(place), .. } = problem {
+            if let LoadProblem::Syntax {
+                place: Some(place), ..
+            } = problem
+            {
                 report.map = SourceMap::single(place);
             }
             report.findings.push(finding);
@@ -100,7 +113,11 @@ pub fn check_bytes(name: &str, bytes: &[u8], options: &Options) -> Report {
                 report.findings.push(Finding::error(
                     "MSA004",
                     path,
-                    tr!(lang, "this value does not fit the spec format: {inner}", "이 값은 spec 형식에 맞지 않습니다: {inner}"),
+                    tr!(
+                        lang,
+                        "this value does not fit the spec format: {inner}",
+                        "이 값은 spec 형식에 맞지 않습니다: {inner}"
+                    ),
                 ));
             }
         }
@@ -112,7 +129,13 @@ pub fn check_bytes(name: &str, bytes: &[u8], options: &Options) -> Report {
         .unwrap_or_default();
     let mut findings = std::mem::take(&mut report.findings);
     findings.retain(|f| !ignored.contains(f.code));
-    findings.sort_by_key(|f| (report.place(f).map_or(0, |p| p.offset), f.code, f.path.to_string()));
+    findings.sort_by_key(|f| {
+        (
+            report.place(f).map_or(0, |p| p.offset),
+            f.code,
+            f.path.to_string(),
+        )
+    });
     findings.dedup();
     report.findings = findings;
     report
@@ -121,7 +144,7 @@ pub fn check_bytes(name: &str, bytes: &[u8], options: &Options) -> Report {
 fn pointer_of(path: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;
     let mut out = String::new();
-    for segment in path.iter() {
+    for segment in path {
         out.push('/');
         match segment {
             Segment::Seq { index } => out.push_str(&index.to_string()),

@@ -5,7 +5,9 @@
 
 use std::fmt::Write as _;
 
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan,
+};
 use serde::Serialize;
 use serde_json::json;
 
@@ -24,16 +26,28 @@ pub enum Format {
 
 /// Renders findings like a compiler: code, message, file:line:col, the snippet, and help.
 pub fn human(report: &Report, lang: Lang, color: bool) -> String {
-    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false).with_context_lines(1);
-    let source = NamedSource::new(&report.source.name, report.source.text.clone()).with_language("yaml");
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_links(false)
+        .with_context_lines(1);
+    let source =
+        NamedSource::new(&report.source.name, report.source.text.clone()).with_language("yaml");
     let mut out = String::new();
     for finding in &report.findings {
         let place = report.place(finding);
         let diagnostic = Rendered {
             finding,
             place,
-            related: finding.related.iter().filter_map(|r| report.map.best(&r.path).map(|p| (p, r.message.clone()))).collect(),
+            related: finding
+                .related
+                .iter()
+                .filter_map(|r| report.map.best(&r.path).map(|p| (p, r.message.clone())))
+                .collect(),
             source: place.map(|_| source.clone()),
             lang,
         };
@@ -48,7 +62,11 @@ pub fn human(report: &Report, lang: Lang, color: bool) -> String {
     let summary = if report.findings.is_empty() {
         tr!(lang, "{name}: no findings", "{name}: 발견 사항 없음")
     } else {
-        tr!(lang, "{name}: {errors} error(s), {warnings} warning(s)", "{name}: 오류 {errors}개, 경고 {warnings}개")
+        tr!(
+            lang,
+            "{name}: {errors} error(s), {warnings} warning(s)",
+            "{name}: 오류 {errors}개, 경고 {warnings}개"
+        )
     };
     out.push_str(&summary);
     out.push('\n');
@@ -98,7 +116,10 @@ impl Diagnostic for Rendered<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
-        self.finding.help.as_ref().map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
+        self.finding
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -109,7 +130,10 @@ impl Diagnostic for Rendered<'_> {
         let place = self.place?;
         let label = (!self.finding.path.is_root()).then(|| self.finding.path.to_string());
         let primary = LabeledSpan::new_primary_with_span(label, span(place));
-        let related = self.related.iter().map(|(p, msg)| LabeledSpan::new_with_span(Some(msg.clone()), span(*p)));
+        let related = self
+            .related
+            .iter()
+            .map(|(p, msg)| LabeledSpan::new_with_span(Some(msg.clone()), span(*p)));
         Some(Box::new(std::iter::once(primary).chain(related)))
     }
 }
@@ -159,7 +183,12 @@ pub fn json(report: &Report) -> String {
                     .iter()
                     .map(|r| {
                         let place = report.map.best(&r.path);
-                        JsonRelated { message: &r.message, path: r.path.to_string(), line: place.map(|p| p.line), column: place.map(|p| p.column) }
+                        JsonRelated {
+                            message: &r.message,
+                            path: r.path.to_string(),
+                            line: place.map(|p| p.line),
+                            column: place.map(|p| p.column),
+                        }
                     })
                     .collect(),
             }
@@ -194,7 +223,8 @@ pub fn sarif(report: &Report, lang: Lang) -> String {
                 "logicalLocations": [{ "fullyQualifiedName": f.path.to_string() }],
             });
             if let Some(p) = place {
-                location["physicalLocation"]["region"] = json!({ "startLine": p.line, "startColumn": p.column });
+                location["physicalLocation"]["region"] =
+                    json!({ "startLine": p.line, "startColumn": p.column });
             }
             let text = match &f.help {
                 Some(help) => format!("{} ({help})", f.message),
@@ -246,9 +276,18 @@ pub fn explain(rule: &catalog::Rule, lang: Lang) -> String {
         (Severity::Error, Lang::Ko) => "오류",
         (Severity::Warning, Lang::Ko) => "경고",
     };
-    let heuristic = if rule.heuristic { lang.pick(", heuristic", ", 휴리스틱") } else { "" };
+    let heuristic = if rule.heuristic {
+        lang.pick(", heuristic", ", 휴리스틱")
+    } else {
+        ""
+    };
     let (what, why, fix, source) = match lang {
-        Lang::En => ("What it checks", "Why it matters", "How to fix it", "Where it comes from"),
+        Lang::En => (
+            "What it checks",
+            "Why it matters",
+            "How to fix it",
+            "Where it comes from",
+        ),
         Lang::Ko => ("검사 내용", "중요한 이유", "고치는 방법", "근거"),
     };
     format!(

@@ -25,18 +25,47 @@ pub struct DrTable {
 
 /// msaforge's built-in table (grades 1-5; 5 is the older local-government grade, treated as 4).
 pub const BUILTIN: [GradeProfile; 5] = [
-    GradeProfile { grade: 1, strategy: Strategy::ActiveActive, rto: Millis::from_minutes(15), rpo: Millis(0) },
-    GradeProfile { grade: 2, strategy: Strategy::ActiveStandby, rto: Millis::from_hours(4), rpo: Millis::from_minutes(15) },
-    GradeProfile { grade: 3, strategy: Strategy::BackupRestore, rto: Millis::from_hours(24), rpo: Millis::from_hours(24) },
-    GradeProfile { grade: 4, strategy: Strategy::BackupRestore, rto: Millis::from_hours(72), rpo: Millis::from_hours(24) },
-    GradeProfile { grade: 5, strategy: Strategy::BackupRestore, rto: Millis::from_hours(72), rpo: Millis::from_hours(24) },
+    GradeProfile {
+        grade: 1,
+        strategy: Strategy::ActiveActive,
+        rto: Millis::from_minutes(15),
+        rpo: Millis(0),
+    },
+    GradeProfile {
+        grade: 2,
+        strategy: Strategy::ActiveStandby,
+        rto: Millis::from_hours(4),
+        rpo: Millis::from_minutes(15),
+    },
+    GradeProfile {
+        grade: 3,
+        strategy: Strategy::BackupRestore,
+        rto: Millis::from_hours(24),
+        rpo: Millis::from_hours(24),
+    },
+    GradeProfile {
+        grade: 4,
+        strategy: Strategy::BackupRestore,
+        rto: Millis::from_hours(72),
+        rpo: Millis::from_hours(24),
+    },
+    GradeProfile {
+        grade: 5,
+        strategy: Strategy::BackupRestore,
+        rto: Millis::from_hours(72),
+        rpo: Millis::from_hours(24),
+    },
 ];
 
 /// The fastest recovery each strategy can honestly promise (msaforge's defaults).
 pub const BUILTIN_LIMITS: [(Strategy, Millis, Millis); 3] = [
     (Strategy::ActiveActive, Millis(0), Millis(0)),
     (Strategy::ActiveStandby, Millis::from_minutes(5), Millis(0)),
-    (Strategy::BackupRestore, Millis::from_hours(4), Millis::from_hours(1)),
+    (
+        Strategy::BackupRestore,
+        Millis::from_hours(4),
+        Millis::from_hours(1),
+    ),
 ];
 
 impl DrTable {
@@ -48,7 +77,12 @@ impl DrTable {
                 continue;
             };
             if let Some(row) = rows.iter_mut().find(|r| r.grade == o.grade) {
-                *row = GradeProfile { grade: o.grade, strategy: o.strategy, rto, rpo };
+                *row = GradeProfile {
+                    grade: o.grade,
+                    strategy: o.strategy,
+                    rto,
+                    rpo,
+                };
             }
         }
         DrTable { rows }
@@ -57,7 +91,11 @@ impl DrTable {
     /// The profile of a grade. Grades outside 1-5 fall back to the weakest grade.
     pub fn profile(&self, grade: u8) -> GradeProfile {
         let grade = grade.clamp(1, 5);
-        self.rows.iter().copied().find(|r| r.grade == grade).unwrap_or(BUILTIN[4])
+        self.rows
+            .iter()
+            .copied()
+            .find(|r| r.grade == grade)
+            .unwrap_or(BUILTIN[4])
     }
 
     pub fn rows(&self) -> &[GradeProfile] {

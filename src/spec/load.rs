@@ -62,7 +62,11 @@ impl SourceMap {
     /// their key (a container's value place has no useful length).
     pub fn best(&self, path: &Path) -> Option<Place> {
         let (key, value) = self.find(path)?;
-        if value.len > 0 { Some(value) } else { key.or(Some(value)) }
+        if value.len > 0 {
+            Some(value)
+        } else {
+            key.or(Some(value))
+        }
     }
 
     fn find(&self, path: &Path) -> Option<(Option<Place>, Place)> {
@@ -82,9 +86,17 @@ impl SourceMap {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LoadProblem {
     Empty,
-    TooLarge { bytes: usize },
-    NotText { offset: usize },
-    Syntax { kind: SyntaxKind, message: String, place: Option<Place> },
+    TooLarge {
+        bytes: usize,
+    },
+    NotText {
+        offset: usize,
+    },
+    Syntax {
+        kind: SyntaxKind,
+        message: String,
+        place: Option<Place>,
+    },
 }
 
 /// What kind of syntax problem stopped the parser, to give help that fits.
@@ -117,7 +129,9 @@ pub fn decode(bytes: &[u8]) -> Result<String, LoadProblem> {
     }
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(text.to_owned()),
-        Err(e) => Err(LoadProblem::NotText { offset: e.valid_up_to() }),
+        Err(e) => Err(LoadProblem::NotText {
+            offset: e.valid_up_to(),
+        }),
     }
 }
 
@@ -139,7 +153,11 @@ pub fn parse(text: &str) -> Result<Loaded, LoadProblem> {
     options.strict_booleans = true;
     let root: Spanned<Raw> = serde_saphyr::from_str_with_options(text, options).map_err(|e| {
         let (kind, message) = syntax_message(&e);
-        LoadProblem::Syntax { kind, message, place: e.location().map(|l| place(text, l)) }
+        LoadProblem::Syntax {
+            kind,
+            message,
+            place: e.location().map(|l| place(text, l)),
+        }
     })?;
     let mut map = SourceMap::default();
     let mut path = Path::root();
@@ -159,18 +177,28 @@ fn syntax_message(e: &serde_saphyr::Error) -> (SyntaxKind, String) {
     let text = e.to_string();
     let first = text.lines().next().unwrap_or_default().trim();
     let cut = first.find(" at line ").map_or(first, |i| &first[..i]);
-    let cut = cut.split(", set ").next().unwrap_or(cut).trim_end_matches('.');
+    let cut = cut
+        .split(", set ")
+        .next()
+        .unwrap_or(cut)
+        .trim_end_matches('.');
     let lower = cut.to_ascii_lowercase();
     if lower.contains("budget") || lower.contains("alias") {
         let message = if lower.contains("depth") {
-            return (SyntaxKind::Depth, format!("nesting is deeper than {MAX_DEPTH} levels"));
+            return (
+                SyntaxKind::Depth,
+                format!("nesting is deeper than {MAX_DEPTH} levels"),
+            );
         } else {
             "the document expands to too many nodes through anchors and aliases".to_owned()
         };
         return (SyntaxKind::Expansion, message);
     }
     if lower.contains("recursion") || lower.contains("depth") || lower.contains("nesting") {
-        return (SyntaxKind::Depth, format!("nesting is deeper than {MAX_DEPTH} levels"));
+        return (
+            SyntaxKind::Depth,
+            format!("nesting is deeper than {MAX_DEPTH} levels"),
+        );
     }
     if lower.contains("duplicate") {
         return (SyntaxKind::DuplicateKey, cut.to_owned());
@@ -187,7 +215,10 @@ fn place(text: &str, loc: Location) -> Place {
         .byte_offset()
         .and_then(|o| usize::try_from(o).ok())
         .unwrap_or_else(|| offset_of(text, loc.line(), loc.column()));
-    let len = span.byte_len().and_then(|l| usize::try_from(l).ok()).unwrap_or(0);
+    let len = span
+        .byte_len()
+        .and_then(|l| usize::try_from(l).ok())
+        .unwrap_or(0);
     let offset = offset.min(text.len());
     Place {
         offset,
@@ -348,6 +379,8 @@ impl<'de> Visitor<'de> for RawVisitor {
 
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write as _;
+
     use super::*;
 
     fn p(s: &str) -> Path {
@@ -364,7 +397,10 @@ mod tests {
         assert_eq!((value.line, value.column), (3, 11));
         assert_eq!(&text[value.offset..value.offset + value.len], "x");
         // Unknown paths fall back to the nearest written ancestor.
-        assert_eq!(loaded.map.key(&p("list[0].missing")), loaded.map.key(&p("list[0]")));
+        assert_eq!(
+            loaded.map.key(&p("list[0].missing")),
+            loaded.map.key(&p("list[0]"))
+        );
     }
 
     #[test]
@@ -384,8 +420,13 @@ mod tests {
     fn alias_bombs_and_deep_nesting_are_refused() {
         let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 0..9 {
-            let prev = if i == 0 { "a".to_string() } else { format!("l{}", i - 1) };
-            bomb.push_str(&format!("l{i}: &l{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+            let prev = if i == 0 {
+                "a".to_string()
+            } else {
+                format!("l{}", i - 1)
+            };
+            let refs = vec![format!("*{prev}"); 10].join(", ");
+            let _ = writeln!(bomb, "l{i}: &l{i} [{refs}]");
         }
         assert!(matches!(parse(&bomb), Err(LoadProblem::Syntax { .. })));
         let deep = "[".repeat(200) + &"]".repeat(200);

@@ -157,7 +157,9 @@ pub enum Duration {
 }
 
 /// A parsed duration in milliseconds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
+)]
 pub struct Millis(pub u64);
 
 impl Duration {
@@ -235,8 +237,13 @@ impl fmt::Display for Millis {
         if ms == 0 {
             return f.write_str("0");
         }
-        for (unit, size) in [("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1_000)] {
-            if ms % size == 0 {
+        for (unit, size) in [
+            ("d", 86_400_000),
+            ("h", 3_600_000),
+            ("m", 60_000),
+            ("s", 1_000),
+        ] {
+            if ms.is_multiple_of(size) {
                 return write!(f, "{}{unit}", ms / size);
             }
         }
@@ -250,7 +257,13 @@ mod tests {
 
     #[test]
     fn durations_parse_and_print_back() {
-        for (text, ms) in [("500ms", 500), ("2s", 2_000), ("15m", 900_000), ("4h", 14_400_000), ("1d", 86_400_000)] {
+        for (text, ms) in [
+            ("500ms", 500),
+            ("2s", 2_000),
+            ("15m", 900_000),
+            ("4h", 14_400_000),
+            ("1d", 86_400_000),
+        ] {
             let parsed = Duration::Text(text.into()).parse();
             assert_eq!(parsed, Some(Millis(ms)), "{text}");
             assert_eq!(Millis(ms).to_string(), text);
@@ -261,7 +274,16 @@ mod tests {
 
     #[test]
     fn bad_durations_do_not_parse() {
-        for text in ["", "2", "2 s", "s", "2w", "-1s", "1.5h", "99999999999999999999d"] {
+        for text in [
+            "",
+            "2",
+            "2 s",
+            "s",
+            "2w",
+            "-1s",
+            "1.5h",
+            "99999999999999999999d",
+        ] {
             assert_eq!(Duration::Text(text.into()).parse(), None, "{text}");
         }
         assert_eq!(Duration::Number(5).parse(), None);
@@ -269,9 +291,18 @@ mod tests {
 
     #[test]
     fn suggestions_follow_the_convention() {
-        assert_eq!(NameKind::Kebab.suggest("Storage Team").as_deref(), Some("storage-team"));
-        assert_eq!(NameKind::Pascal.suggest("shelf_item").as_deref(), Some("ShelfItem"));
-        assert_eq!(NameKind::Camel.suggest("get-shelf").as_deref(), Some("getShelf"));
+        assert_eq!(
+            NameKind::Kebab.suggest("Storage Team").as_deref(),
+            Some("storage-team")
+        );
+        assert_eq!(
+            NameKind::Pascal.suggest("shelf_item").as_deref(),
+            Some("ShelfItem")
+        );
+        assert_eq!(
+            NameKind::Camel.suggest("get-shelf").as_deref(),
+            Some("getShelf")
+        );
         assert_eq!(NameKind::Kebab.suggest("서고"), None);
         assert_eq!(NameKind::Kebab.suggest("ok-name"), None);
     }

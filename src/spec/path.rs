@@ -126,7 +126,12 @@ mod tests {
 
     #[test]
     fn display_pointer_and_parse_agree() {
-        let path = Path::root().key("contexts").index(2).key("calls").index(0).key("context");
+        let path = Path::root()
+            .key("contexts")
+            .index(2)
+            .key("calls")
+            .index(0)
+            .key("context");
         assert_eq!(path.to_string(), "contexts[2].calls[0].context");
         assert_eq!(path.pointer(), "/contexts/2/calls/0/context");
         assert_eq!(Path::from_pointer(&path.pointer()), path);

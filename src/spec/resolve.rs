@@ -10,7 +10,8 @@ use serde::Serialize;
 
 use super::dr::{DrTable, strategy_limit};
 use super::model::{
-    self, Exposure, Method, RateLimit, SpecFile, Stack, Store, Strategy, StrategyLimit, WriteStrategy,
+    self, Exposure, Method, RateLimit, SpecFile, Stack, Store, Strategy, StrategyLimit,
+    WriteStrategy,
 };
 use super::names::Millis;
 
@@ -43,33 +44,48 @@ impl Scalar {
         })
     }
 
-    pub const NAMES: [&'static str; 9] =
-        ["string", "int", "long", "decimal", "bool", "uuid", "date", "datetime", "enum"];
+    pub const NAMES: [&'static str; 9] = [
+        "string", "int", "long", "decimal", "bool", "uuid", "date", "datetime", "enum",
+    ];
 }
 
 /// A field's type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum FieldType {
-    Scalar { scalar: Scalar },
-    Enum { values: Vec<String> },
+    Scalar {
+        scalar: Scalar,
+    },
+    Enum {
+        values: Vec<String>,
+    },
     /// A type of the same context (existence is checked by the rules).
-    Named { name: String },
-    List { item: Box<FieldType> },
+    Named {
+        name: String,
+    },
+    List {
+        item: Box<FieldType>,
+    },
 }
 
 impl FieldType {
     /// Parses `uuid`, `Shelf`, `Shelf[]`, `enum` (with its values).
     pub fn parse(text: &str, values: &[String]) -> Self {
         if let Some(inner) = text.strip_suffix("[]") {
-            return FieldType::List { item: Box::new(FieldType::parse(inner, values)) };
+            return FieldType::List {
+                item: Box::new(FieldType::parse(inner, values)),
+            };
         }
         if text == "enum" {
-            return FieldType::Enum { values: values.to_vec() };
+            return FieldType::Enum {
+                values: values.to_vec(),
+            };
         }
         match Scalar::parse(text) {
             Some(scalar) => FieldType::Scalar { scalar },
-            None => FieldType::Named { name: text.to_owned() },
+            None => FieldType::Named {
+                name: text.to_owned(),
+            },
         }
     }
 
@@ -109,8 +125,14 @@ pub struct Body {
 impl Body {
     fn parse(text: &str) -> Self {
         match text.strip_suffix("[]") {
-            Some(inner) => Body { type_name: inner.to_owned(), list: true },
-            None => Body { type_name: text.to_owned(), list: false },
+            Some(inner) => Body {
+                type_name: inner.to_owned(),
+                list: true,
+            },
+            None => Body {
+                type_name: text.to_owned(),
+                list: false,
+            },
         }
     }
 }
@@ -234,7 +256,9 @@ impl Policy {
         Policy {
             max_call_chain: p.max_call_chain.unwrap_or(Self::DEFAULT_MAX_CALL_CHAIN),
             intimacy_threshold: p.intimacy_threshold.unwrap_or(Self::DEFAULT_INTIMACY),
-            max_contexts_per_team: p.max_contexts_per_team.unwrap_or(Self::DEFAULT_MAX_CONTEXTS_PER_TEAM),
+            max_contexts_per_team: p
+                .max_contexts_per_team
+                .unwrap_or(Self::DEFAULT_MAX_CONTEXTS_PER_TEAM),
             wrong_cut_sigma: p.wrong_cut_sigma.unwrap_or(Self::DEFAULT_WRONG_CUT_SIGMA),
             ignore: p.ignore,
             strategy_limits: p.strategy_limits,
@@ -283,8 +307,16 @@ pub fn resolve(file: &SpecFile) -> Spec {
         DrLevel {
             grade: dr.grade,
             strategy: dr.strategy.unwrap_or(row.strategy),
-            rto: dr.rto.as_ref().and_then(|d| d.parse()).unwrap_or(row.rto),
-            rpo: dr.rpo.as_ref().and_then(|d| d.parse()).unwrap_or(row.rpo),
+            rto: dr
+                .rto
+                .as_ref()
+                .and_then(super::names::Duration::parse)
+                .unwrap_or(row.rto),
+            rpo: dr
+                .rpo
+                .as_ref()
+                .and_then(super::names::Duration::parse)
+                .unwrap_or(row.rpo),
             write_strategy: dr.write_strategy,
         }
     };
@@ -302,12 +334,20 @@ pub fn resolve(file: &SpecFile) -> Spec {
                 stack: c.stack,
                 dr: c.dr.as_ref().map(level),
                 data: c.data.as_ref().map_or_else(
-                    || Data { store: Store::None, database: c.name.replace('-', "_"), tables: Vec::new() },
+                    || Data {
+                        store: Store::None,
+                        database: c.name.replace('-', "_"),
+                        tables: Vec::new(),
+                    },
                     |d| Data {
-                    store: d.store,
-                    database: d.database.as_ref().map_or_else(|| c.name.replace('-', "_"), ToString::to_string),
-                    tables: d.tables.iter().map(ToString::to_string).collect(),
-                }),
+                        store: d.store,
+                        database: d
+                            .database
+                            .as_ref()
+                            .map_or_else(|| c.name.replace('-', "_"), ToString::to_string),
+                        tables: d.tables.iter().map(ToString::to_string).collect(),
+                    },
+                ),
                 types: c
                     .types
                     .iter()
@@ -331,7 +371,10 @@ pub fn resolve(file: &SpecFile) -> Spec {
                 consumes: events
                     .consumes
                     .iter()
-                    .map(|e| EventRef { name: e.name.to_string(), from: e.from.to_string() })
+                    .map(|e| EventRef {
+                        name: e.name.to_string(),
+                        from: e.from.to_string(),
+                    })
                     .collect(),
                 calls: c
                     .calls
@@ -339,7 +382,10 @@ pub fn resolve(file: &SpecFile) -> Spec {
                     .map(|call| Call {
                         context: call.context.to_string(),
                         operation: call.operation.to_string(),
-                        timeout: call.timeout.as_ref().and_then(super::names::Duration::parse),
+                        timeout: call
+                            .timeout
+                            .as_ref()
+                            .and_then(super::names::Duration::parse),
                         retries: call.retries.unwrap_or(0),
                         circuit_breaker: call.circuit_breaker,
                         critical: call.critical,
@@ -360,7 +406,11 @@ pub fn resolve(file: &SpecFile) -> Spec {
             prefix: file.gateway.prefix.clone(),
             dr: file.gateway.dr.as_ref().map(level),
             rate_limit: file.gateway.rate_limit.clone(),
-            timeout: file.gateway.timeout.as_ref().and_then(super::names::Duration::parse),
+            timeout: file
+                .gateway
+                .timeout
+                .as_ref()
+                .and_then(super::names::Duration::parse),
         },
         dr_table,
         dr_profile_grades: file.dr_profiles.iter().map(|p| p.grade).collect(),
@@ -413,10 +463,19 @@ mod tests {
 
     #[test]
     fn field_types_parse() {
-        assert_eq!(FieldType::parse("uuid", &[]), FieldType::Scalar { scalar: Scalar::Uuid });
+        assert_eq!(
+            FieldType::parse("uuid", &[]),
+            FieldType::Scalar {
+                scalar: Scalar::Uuid
+            }
+        );
         assert_eq!(
             FieldType::parse("Shelf[]", &[]),
-            FieldType::List { item: Box::new(FieldType::Named { name: "Shelf".into() }) }
+            FieldType::List {
+                item: Box::new(FieldType::Named {
+                    name: "Shelf".into()
+                })
+            }
         );
         assert_eq!(FieldType::parse("Shelf[]", &[]).named(), Some("Shelf"));
         assert_eq!(path_params("/v1/shelves/{id}/slots/{slot}"), ["id", "slot"]);

@@ -11,14 +11,26 @@ fn msaforge(args: &[&str]) -> Output {
 
 fn msaforge_with(args: &[&str], env: &[(&str, &str)], stdin: Option<&[u8]>) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_msaforge"));
-    cmd.args(args).current_dir(ROOT).env_remove("LANG").env_remove("LC_ALL").env_remove("LC_MESSAGES").env("NO_COLOR", "1");
+    cmd.args(args)
+        .current_dir(ROOT)
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("NO_COLOR", "1");
     for (k, v) in env {
         cmd.env(k, v);
     }
-    cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("msaforge starts");
     if let Some(input) = stdin {
-        child.stdin.take().expect("stdin").write_all(input).expect("write stdin");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input)
+            .expect("write stdin");
     }
     drop(child.stdin.take());
     child.wait_with_output().expect("msaforge finishes")
@@ -46,16 +58,27 @@ fn spec_errors_exit_one() {
     let out = msaforge(&["check", BAD]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).contains("MSA101"));
-    assert!(stdout(&out).contains(&format!("[{BAD}:")), "file:line:col is shown: {}", stdout(&out));
+    assert!(
+        stdout(&out).contains(&format!("[{BAD}:")),
+        "file:line:col is shown: {}",
+        stdout(&out)
+    );
 }
 
 #[test]
 fn usage_and_io_errors_exit_two() {
     let missing = msaforge(&["check", "no/such/spec.yaml"]);
     assert_eq!(missing.status.code(), Some(2));
-    assert!(stderr(&missing).contains("cannot read no/such/spec.yaml"), "{}", stderr(&missing));
+    assert!(
+        stderr(&missing).contains("cannot read no/such/spec.yaml"),
+        "{}",
+        stderr(&missing)
+    );
     assert_eq!(msaforge(&["check"]).status.code(), Some(2));
-    assert_eq!(msaforge(&["check", BAD, "--format", "xml"]).status.code(), Some(2));
+    assert_eq!(
+        msaforge(&["check", BAD, "--format", "xml"]).status.code(),
+        Some(2)
+    );
     assert_eq!(msaforge(&["frobnicate"]).status.code(), Some(2));
     let unknown = msaforge(&["explain", "MSA999"]);
     assert_eq!(unknown.status.code(), Some(2));
@@ -68,7 +91,18 @@ fn json_is_an_array_of_findings() {
     assert_eq!(out.status.code(), Some(1));
     let findings: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("valid JSON");
     let first = &findings.as_array().expect("an array")[0];
-    for key in ["code", "severity", "message", "path", "file", "line", "column", "help", "heuristic", "related"] {
+    for key in [
+        "code",
+        "severity",
+        "message",
+        "path",
+        "file",
+        "line",
+        "column",
+        "help",
+        "heuristic",
+        "related",
+    ] {
         assert!(first.get(key).is_some(), "missing {key}: {first}");
     }
     let clean = msaforge(&["check", "examples/records-archive.yaml", "--format", "json"]);
@@ -85,19 +119,31 @@ fn sarif_is_sarif_2_1_0() {
     let results = run["results"].as_array().expect("results");
     assert!(!results.is_empty());
     for r in results {
-        let index = r["ruleIndex"].as_u64().expect("rule index") as usize;
+        let index = usize::try_from(r["ruleIndex"].as_u64().expect("rule index")).expect("fits");
         assert_eq!(run["tool"]["driver"]["rules"][index]["id"], r["ruleId"]);
-        assert!(r["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64().is_some());
+        assert!(
+            r["locations"][0]["physicalLocation"]["region"]["startLine"]
+                .as_u64()
+                .is_some()
+        );
     }
 }
 
 #[test]
 fn korean_follows_lang_and_flag() {
     let by_env = msaforge_with(&["check", BAD], &[("LANG", "ko_KR.UTF-8")], None);
-    assert!(stdout(&by_env).contains("동기 호출이 순환합니다"), "{}", stdout(&by_env));
+    assert!(
+        stdout(&by_env).contains("동기 호출이 순환합니다"),
+        "{}",
+        stdout(&by_env)
+    );
     let by_flag = msaforge(&["check", BAD, "--lang", "ko"]);
     assert_eq!(stdout(&by_env), stdout(&by_flag));
-    let english = msaforge_with(&["check", BAD, "--lang", "en"], &[("LANG", "ko_KR.UTF-8")], None);
+    let english = msaforge_with(
+        &["check", BAD, "--lang", "en"],
+        &[("LANG", "ko_KR.UTF-8")],
+        None,
+    );
     assert!(stdout(&english).contains("synchronous calls form a cycle"));
 }
 
@@ -114,10 +160,20 @@ fn policy_file_replaces_the_spec_policy() {
     let dir = tempfile::tempdir().expect("temp dir");
     let policy = dir.path().join("policy.yaml");
     std::fs::write(&policy, "ignore: [MSA101, MSA107]\n").expect("write policy");
-    let out = msaforge(&["check", BAD, "--policy", policy.to_str().expect("utf-8 path")]);
+    let out = msaforge(&[
+        "check",
+        BAD,
+        "--policy",
+        policy.to_str().expect("utf-8 path"),
+    ]);
     assert!(!stdout(&out).contains("MSA101"), "{}", stdout(&out));
     std::fs::write(&policy, "max_call_chian: 2\n").expect("write policy");
-    let bad = msaforge(&["check", BAD, "--policy", policy.to_str().expect("utf-8 path")]);
+    let bad = msaforge(&[
+        "check",
+        BAD,
+        "--policy",
+        policy.to_str().expect("utf-8 path"),
+    ]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("policy file"), "{}", stderr(&bad));
 }
@@ -132,7 +188,10 @@ fn schema_is_snapshotted_and_accepts_the_examples() {
     for example in ["records-archive.yaml", "permit-office.yaml"] {
         let text = std::fs::read_to_string(format!("{ROOT}/examples/{example}")).expect("example");
         let value: serde_json::Value = serde_saphyr::from_str(&text).expect("example parses");
-        let errors: Vec<String> = validator.iter_errors(&value).map(|e| e.to_string()).collect();
+        let errors: Vec<String> = validator
+            .iter_errors(&value)
+            .map(|e| e.to_string())
+            .collect();
         assert!(errors.is_empty(), "{example}: {errors:?}");
     }
 }

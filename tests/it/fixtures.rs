@@ -15,7 +15,12 @@ fn header_codes(text: &str, key: &str) -> Vec<String> {
     text.lines()
         .take_while(|l| l.starts_with('#'))
         .filter_map(|l| l.strip_prefix(&format!("# {key}:")))
-        .flat_map(|rest| rest.split([',', ' ']).filter(|c| !c.is_empty()).map(str::to_owned).collect::<Vec<_>>())
+        .flat_map(|rest| {
+            rest.split([',', ' '])
+                .filter(|c| !c.is_empty())
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
         .collect()
 }
 
@@ -24,24 +29,46 @@ fn check_fixtures() {
     insta::glob!("../fixtures/check", "*.yaml", |path| {
         let bytes = std::fs::read(path).expect("fixture is readable");
         let text = String::from_utf8_lossy(&bytes);
-        let name = format!("fixtures/check/{}", path.file_name().expect("file name").to_string_lossy());
-        let report = check::check_bytes(&name, &bytes, &check::Options { lang: Lang::En, policy: None });
+        let name = format!(
+            "fixtures/check/{}",
+            path.file_name().expect("file name").to_string_lossy()
+        );
+        let report = check::check_bytes(
+            &name,
+            &bytes,
+            &check::Options {
+                lang: Lang::En,
+                policy: None,
+            },
+        );
         let codes: Vec<&str> = report.findings.iter().map(|f| f.code).collect();
         let expected = header_codes(&text, "expect");
         let forbidden = header_codes(&text, "expect-not");
-        let clean = text.lines().take_while(|l| l.starts_with('#')).any(|l| l.trim() == "# expect-clean");
+        let clean = text
+            .lines()
+            .take_while(|l| l.starts_with('#'))
+            .any(|l| l.trim() == "# expect-clean");
         assert!(
             !expected.is_empty() || !forbidden.is_empty() || clean,
             "{name}: state what the fixture tests with `# expect:`, `# expect-not:` or `# expect-clean`"
         );
         for code in &expected {
-            assert!(codes.contains(&code.as_str()), "{name}: expected {code}, got {codes:?}");
+            assert!(
+                codes.contains(&code.as_str()),
+                "{name}: expected {code}, got {codes:?}"
+            );
         }
         for code in &forbidden {
-            assert!(!codes.contains(&code.as_str()), "{name}: {code} must not be reported, got {codes:?}");
+            assert!(
+                !codes.contains(&code.as_str()),
+                "{name}: {code} must not be reported, got {codes:?}"
+            );
         }
         if clean {
-            assert!(!report.has_errors(), "{name}: expected no errors, got {codes:?}");
+            assert!(
+                !report.has_errors(),
+                "{name}: expected no errors, got {codes:?}"
+            );
         }
         crate::settings().bind(|| {
             insta::assert_snapshot!("human", render::human(&report, Lang::En, false));
@@ -53,12 +80,29 @@ fn check_fixtures() {
 /// Korean messages for a few representative fixtures.
 #[test]
 fn korean_messages() {
-    for fixture in ["MSA201-dr-inversion.yaml", "MSA002-unknown-key.yaml", "MSA101-cycle.yaml"] {
-        let path = format!("{}/tests/fixtures/check/{fixture}", env!("CARGO_MANIFEST_DIR"));
+    for fixture in [
+        "MSA201-dr-inversion.yaml",
+        "MSA002-unknown-key.yaml",
+        "MSA101-cycle.yaml",
+    ] {
+        let path = format!(
+            "{}/tests/fixtures/check/{fixture}",
+            env!("CARGO_MANIFEST_DIR")
+        );
         let bytes = std::fs::read(&path).expect("fixture is readable");
-        let report = check::check_bytes(fixture, &bytes, &check::Options { lang: Lang::Ko, policy: None });
+        let report = check::check_bytes(
+            fixture,
+            &bytes,
+            &check::Options {
+                lang: Lang::Ko,
+                policy: None,
+            },
+        );
         crate::settings().bind(|| {
-            insta::assert_snapshot!(format!("ko-{fixture}"), render::human(&report, Lang::Ko, false));
+            insta::assert_snapshot!(
+                format!("ko-{fixture}"),
+                render::human(&report, Lang::Ko, false)
+            );
         });
     }
 }
@@ -70,7 +114,11 @@ fn examples_are_clean() {
         let path = format!("{}/examples/{example}", env!("CARGO_MANIFEST_DIR"));
         let bytes = std::fs::read(&path).expect("example is readable");
         let report = check::check_bytes(example, &bytes, &check::Options::default());
-        assert!(report.findings.is_empty(), "{example}: {}", render::human(&report, Lang::En, false));
+        assert!(
+            report.findings.is_empty(),
+            "{example}: {}",
+            render::human(&report, Lang::En, false)
+        );
         assert!(report.spec.is_some());
     }
 }

@@ -39,7 +39,14 @@ impl Graph {
     /// cycle path in call order starting from its smallest index.
     pub fn cycles(&self) -> Vec<Vec<usize>> {
         let n = self.edges.len();
-        let mut state = Tarjan { index: vec![usize::MAX; n], low: vec![0; n], on_stack: vec![false; n], stack: Vec::new(), next: 0, sccs: Vec::new() };
+        let mut state = Tarjan {
+            index: vec![usize::MAX; n],
+            low: vec![0; n],
+            on_stack: vec![false; n],
+            stack: Vec::new(),
+            next: 0,
+            sccs: Vec::new(),
+        };
         for v in 0..n {
             if state.index[v] == usize::MAX {
                 state.visit(self, v);
@@ -65,7 +72,14 @@ impl Graph {
         cycles
     }
 
-    fn walk_back(&self, at: usize, goal: usize, scc: &[usize], path: &mut Vec<usize>, seen: &mut [bool]) -> bool {
+    fn walk_back(
+        &self,
+        at: usize,
+        goal: usize,
+        scc: &[usize],
+        path: &mut Vec<usize>,
+        seen: &mut [bool],
+    ) -> bool {
         for &(t, _) in &self.edges[at] {
             if t == goal {
                 return true;
@@ -94,7 +108,12 @@ impl Graph {
         memo.into_iter().map(Option::unwrap_or_default).collect()
     }
 
-    fn longest_from(&self, v: usize, memo: &mut Vec<Option<Vec<usize>>>, visiting: &mut Vec<bool>) -> Vec<usize> {
+    fn longest_from(
+        &self,
+        v: usize,
+        memo: &mut Vec<Option<Vec<usize>>>,
+        visiting: &mut Vec<bool>,
+    ) -> Vec<usize> {
         if let Some(done) = &memo[v] {
             return done.clone();
         }
@@ -164,12 +183,29 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
         let shown = names.join(" -> ");
         let first = cycle[0];
         let next = *cycle.get(1).unwrap_or(&first);
-        let call = spec.contexts[first].calls.iter().position(|c| c.context == name(next)).unwrap_or(0);
+        let call = spec.contexts[first]
+            .calls
+            .iter()
+            .position(|c| c.context == name(next))
+            .unwrap_or(0);
         let mut finding = Finding::error("MSA101", ctx(first).key("calls").index(call), tr!(lang, "synchronous calls form a cycle: {shown}", "동기 호출이 순환합니다: {shown}"))
             .help(tr!(lang, "break the cycle: replace one call with an event, or move the shared logic into one context", "순환을 끊으세요: 호출 하나를 이벤트로 바꾸거나 공유 로직을 한 컨텍스트로 옮기세요"));
         for pair in cycle.windows(2).skip(1) {
-            if let Some(k) = spec.contexts[pair[0]].calls.iter().position(|c| c.context == name(pair[1])) {
-                finding = finding.related(ctx(pair[0]).key("calls").index(k), tr!(lang, "{} calls {}", "{}이(가) {}을(를) 호출", name(pair[0]), name(pair[1])));
+            if let Some(k) = spec.contexts[pair[0]]
+                .calls
+                .iter()
+                .position(|c| c.context == name(pair[1]))
+            {
+                finding = finding.related(
+                    ctx(pair[0]).key("calls").index(k),
+                    tr!(
+                        lang,
+                        "{} calls {}",
+                        "{}이(가) {}을(를) 호출",
+                        name(pair[0]),
+                        name(pair[1])
+                    ),
+                );
             }
         }
         out.push(finding);
@@ -180,14 +216,26 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
         let chains = graph.longest_chains();
         let called: Vec<bool> = {
             let mut called = vec![false; spec.contexts.len()];
-            graph.edges.iter().flatten().for_each(|&(t, _)| called[t] = true);
+            graph
+                .edges
+                .iter()
+                .flatten()
+                .for_each(|&(t, _)| called[t] = true);
             called
         };
         for (start, chain) in chains.iter().enumerate() {
             if chain.len() > limit && !called[start] {
                 let hops = chain.len();
-                let shown = std::iter::once(start).chain(chain.iter().copied()).map(name).collect::<Vec<_>>().join(" -> ");
-                let k = spec.contexts[start].calls.iter().position(|c| c.context == name(chain[0])).unwrap_or(0);
+                let shown = std::iter::once(start)
+                    .chain(chain.iter().copied())
+                    .map(name)
+                    .collect::<Vec<_>>()
+                    .join(" -> ");
+                let k = spec.contexts[start]
+                    .calls
+                    .iter()
+                    .position(|c| c.context == name(chain[0]))
+                    .unwrap_or(0);
                 out.push(
                     Finding::warning("MSA102", ctx(start).key("calls").index(k), tr!(lang, "a chain of {hops} synchronous calls exceeds the limit of {limit}: {shown}", "동기 호출 체인 {hops}단계가 한도 {limit}을(를) 넘습니다: {shown}"))
                         .help(tr!(lang, "every hop multiplies latency and failure; use events or a local read model for the far end (or raise `policy.max_call_chain`)", "단계마다 지연과 장애가 곱해집니다. 먼 끝은 이벤트나 로컬 조회 모델로 바꾸세요 (또는 `policy.max_call_chain`을 늘리세요)")),
@@ -202,9 +250,21 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
             let target = format!("{}.{}", call.context, call.operation);
             if call.timeout.is_none() {
                 out.push(
-                    Finding::error("MSA106", at.clone(), tr!(lang, "the call to `{target}` has no timeout", "`{target}` 호출에 타임아웃이 없습니다"))
-                        .at_key()
-                        .help(tr!(lang, "add `timeout: 2s` (a little above the callee's normal worst latency)", "`timeout: 2s`처럼 추가하세요 (피호출자의 평소 최악 지연보다 약간 길게)")),
+                    Finding::error(
+                        "MSA106",
+                        at.clone(),
+                        tr!(
+                            lang,
+                            "the call to `{target}` has no timeout",
+                            "`{target}` 호출에 타임아웃이 없습니다"
+                        ),
+                    )
+                    .at_key()
+                    .help(tr!(
+                        lang,
+                        "add `timeout: 2s` (a little above the callee's normal worst latency)",
+                        "`timeout: 2s`처럼 추가하세요 (피호출자의 평소 최악 지연보다 약간 길게)"
+                    )),
                 );
             }
             if call.circuit_breaker != Some(true) {
@@ -214,7 +274,10 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
                         .help(tr!(lang, "add `circuit_breaker: true` so a failing callee fails fast instead of tying up `{}`", "`circuit_breaker: true`를 추가하면 장애 난 피호출자가 `{}`을(를) 붙잡지 않고 빨리 실패합니다", c.name)),
                 );
             }
-            let method = spec.context(&call.context).and_then(|t| t.operation(&call.operation)).map(|o| o.method);
+            let method = spec
+                .context(&call.context)
+                .and_then(|t| t.operation(&call.operation))
+                .map(|o| o.method);
             if let Some(method) = method
                 && call.retries > 0
                 && !method.is_idempotent()
@@ -234,7 +297,12 @@ mod tests {
     use super::Graph;
 
     fn graph(edges: &[&[usize]]) -> Graph {
-        Graph { edges: edges.iter().map(|e| e.iter().map(|&t| (t, 0)).collect()).collect() }
+        Graph {
+            edges: edges
+                .iter()
+                .map(|e| e.iter().map(|&t| (t, 0)).collect())
+                .collect(),
+        }
     }
 
     #[test]

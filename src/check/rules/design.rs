@@ -30,9 +30,24 @@ fn shared_persistence(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
             let db = &c.data.database;
             let other = &spec.contexts[j].name;
             out.push(
-                Finding::error("MSA103", ctx(i).key("data").key("database"), tr!(lang, "database `{db}` is also used by `{other}`: shared persistence", "데이터베이스 `{db}`를 `{other}`도 사용합니다: 공유 영속성"))
-                    .help(tr!(lang, "give each context its own database; share data through its API or events", "컨텍스트마다 자기 데이터베이스를 두고, 데이터는 API나 이벤트로 공유하세요"))
-                    .related(ctx(j).key("data"), tr!(lang, "`{other}` uses it here", "`{other}`가 여기서 사용")),
+                Finding::error(
+                    "MSA103",
+                    ctx(i).key("data").key("database"),
+                    tr!(
+                        lang,
+                        "database `{db}` is also used by `{other}`: shared persistence",
+                        "데이터베이스 `{db}`를 `{other}`도 사용합니다: 공유 영속성"
+                    ),
+                )
+                .help(tr!(
+                    lang,
+                    "give each context its own database; share data through its API or events",
+                    "컨텍스트마다 자기 데이터베이스를 두고, 데이터는 API나 이벤트로 공유하세요"
+                ))
+                .related(
+                    ctx(j).key("data"),
+                    tr!(lang, "`{other}` uses it here", "`{other}`가 여기서 사용"),
+                ),
             );
         } else {
             databases.insert(&c.data.database, i);
@@ -58,7 +73,11 @@ fn shared_persistence(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
 
 /// A type's identity for overlap: its name, and its field names when it has at least three.
 fn signatures(c: &crate::spec::resolve::Context) -> (BTreeSet<String>, BTreeSet<Vec<String>>) {
-    let names = c.types.iter().map(|t| t.name.to_ascii_lowercase()).collect();
+    let names = c
+        .types
+        .iter()
+        .map(|t| t.name.to_ascii_lowercase())
+        .collect();
     let shapes = c
         .types
         .iter()
@@ -81,7 +100,10 @@ fn intimacy(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
             by_key.entry(format!("n:{n}")).or_default().push(i);
         }
         for s in shapes {
-            by_key.entry(format!("s:{}", s.join(","))).or_default().push(i);
+            by_key
+                .entry(format!("s:{}", s.join(",")))
+                .or_default()
+                .push(i);
         }
     }
     let mut pairs: BTreeSet<(usize, usize)> = BTreeSet::new();
@@ -106,7 +128,10 @@ fn intimacy(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
             .iter()
             .filter(|t| {
                 let shape = shape_of(t);
-                cb.types.iter().any(|u| u.name.eq_ignore_ascii_case(&t.name) || (shape.len() >= 3 && shape == shape_of(u)))
+                cb.types.iter().any(|u| {
+                    u.name.eq_ignore_ascii_case(&t.name)
+                        || (shape.len() >= 3 && shape == shape_of(u))
+                })
             })
             .count();
         let ratio = shared as f64 / smaller as f64;
@@ -150,24 +175,48 @@ fn routes(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
             let method = op.method.as_str();
             let shown = format!("{method} {prefix}{}", op.path);
             let clash = |there: crate::spec::Path, other: &str| {
-                Finding::error("MSA105", at.clone().key("path"), tr!(lang, "`{shown}` clashes with `{other}`: same method and an equivalent path", "`{shown}`이(가) `{other}`와 충돌합니다: 메서드가 같고 경로가 같은 꼴입니다"))
-                    .help(tr!(lang, "give one of them a different path (for example a distinct resource name)", "둘 중 하나의 경로를 바꾸세요 (예: 다른 리소스 이름)"))
-                    .related(there, tr!(lang, "the other route", "충돌하는 다른 경로"))
+                Finding::error(
+                    "MSA105",
+                    at.clone().key("path"),
+                    tr!(
+                        lang,
+                        "`{shown}` clashes with `{other}`: same method and an equivalent path",
+                        "`{shown}`이(가) `{other}`와 충돌합니다: 메서드가 같고 경로가 같은 꼴입니다"
+                    ),
+                )
+                .help(tr!(
+                    lang,
+                    "give one of them a different path (for example a distinct resource name)",
+                    "둘 중 하나의 경로를 바꾸세요 (예: 다른 리소스 이름)"
+                ))
+                .related(there, tr!(lang, "the other route", "충돌하는 다른 경로"))
             };
             if let Some(&p) = local.get(&(route.clone(), method)) {
-                out.push(clash(ctx(i).key("operations").index(p).key("path"), &format!("{}.{}", c.name, c.operations[p].name)));
+                out.push(clash(
+                    ctx(i).key("operations").index(p).key("path"),
+                    &format!("{}.{}", c.name, c.operations[p].name),
+                ));
                 continue;
             }
             local.insert((route.clone(), method), o);
             if op.exposure == Exposure::Public {
                 if let Some(&(j, p)) = public.get(&(route.clone(), method)) {
-                    let other = format!("{}.{}", spec.contexts[j].name, spec.contexts[j].operations[p].name);
+                    let other = format!(
+                        "{}.{}",
+                        spec.contexts[j].name, spec.contexts[j].operations[p].name
+                    );
                     out.push(clash(ctx(j).key("operations").index(p).key("path"), &other));
                 } else {
                     public.insert((route, method), (i, o));
                 }
-                let first = op.path.split('/').find(|s| !s.is_empty()).unwrap_or_default();
-                let versioned = first.strip_prefix('v').is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+                let first = op
+                    .path
+                    .split('/')
+                    .find(|s| !s.is_empty())
+                    .unwrap_or_default();
+                let versioned = first
+                    .strip_prefix('v')
+                    .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
                 if !versioned {
                     let path = &op.path;
                     out.push(
@@ -185,20 +234,48 @@ fn events(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
     for (i, c) in spec.contexts.iter().enumerate() {
         for (k, e) in c.consumes.iter().enumerate() {
             consumed.insert((e.from.as_str(), e.name.as_str()), true);
-            let Some(from) = spec.context(&e.from) else { continue };
+            let Some(from) = spec.context(&e.from) else {
+                continue;
+            };
             if from.publishes.iter().any(|p| p.name == e.name) {
                 continue;
             }
             let (name, source) = (&e.name, &e.from);
-            let mut finding = Finding::error("MSA108", ctx(i).key("events").key("consumes").index(k).key("name"), tr!(lang, "`{name}` is consumed from `{source}`, which does not publish it", "`{name}`을(를) `{source}`에서 구독하지만 `{source}`는 발행하지 않습니다"));
-            let publisher = spec.contexts.iter().find(|o| o.publishes.iter().any(|p| p.name == e.name));
-            finding = match (publisher, did_you_mean(name, from.publishes.iter().map(|p| p.name.as_str()))) {
+            let mut finding = Finding::error(
+                "MSA108",
+                ctx(i).key("events").key("consumes").index(k).key("name"),
+                tr!(
+                    lang,
+                    "`{name}` is consumed from `{source}`, which does not publish it",
+                    "`{name}`을(를) `{source}`에서 구독하지만 `{source}`는 발행하지 않습니다"
+                ),
+            );
+            let publisher = spec
+                .contexts
+                .iter()
+                .find(|o| o.publishes.iter().any(|p| p.name == e.name));
+            finding = match (
+                publisher,
+                did_you_mean(name, from.publishes.iter().map(|p| p.name.as_str())),
+            ) {
                 (Some(p), _) => {
                     let p = &p.name;
-                    finding.help(tr!(lang, "`{p}` publishes it: write `from: {p}`", "`{p}`가 발행합니다: `from: {p}`로 쓰세요"))
+                    finding.help(tr!(
+                        lang,
+                        "`{p}` publishes it: write `from: {p}`",
+                        "`{p}`가 발행합니다: `from: {p}`로 쓰세요"
+                    ))
                 }
-                (None, Some(near)) => finding.help(tr!(lang, "did you mean `{near}`?", "`{near}`을(를) 의도했나요?")),
-                (None, None) => finding.help(tr!(lang, "add `{name}` to `{source}`'s `events.publishes`, or remove this subscription", "`{source}`의 `events.publishes`에 `{name}`을(를) 추가하거나 이 구독을 지우세요")),
+                (None, Some(near)) => finding.help(tr!(
+                    lang,
+                    "did you mean `{near}`?",
+                    "`{near}`을(를) 의도했나요?"
+                )),
+                (None, None) => finding.help(tr!(
+                    lang,
+                    "add `{name}` to `{source}`'s `events.publishes`, or remove this subscription",
+                    "`{source}`의 `events.publishes`에 `{name}`을(를) 추가하거나 이 구독을 지우세요"
+                )),
             };
             out.push(finding);
         }
@@ -219,9 +296,10 @@ fn events(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
 fn teams(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
     let mut owned: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, c) in spec.contexts.iter().enumerate() {
-        match &c.team {
-            Some(team) => owned.entry(team.as_str()).or_default().push(i),
-            None => {
+        if let Some(team) = &c.team {
+            owned.entry(team.as_str()).or_default().push(i);
+        } else {
+            {
                 let name = &c.name;
                 out.push(
                     Finding::warning("MSA120", ctx(i).key("name"), tr!(lang, "context `{name}` has no owning team", "컨텍스트 `{name}`에 담당 팀이 없습니다"))
@@ -236,12 +314,28 @@ fn teams(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
         let list = owned.get(name).map(Vec::as_slice).unwrap_or_default();
         if list.is_empty() {
             out.push(
-                Finding::warning("MSA121", crate::spec::Path::root().key("teams").index(t).key("name"), tr!(lang, "team `{name}` owns no context", "팀 `{name}`이(가) 소유한 컨텍스트가 없습니다"))
-                    .help(tr!(lang, "assign it a context with `team: {name}`, or remove the team", "`team: {name}`으로 컨텍스트를 맡기거나 팀을 지우세요")),
+                Finding::warning(
+                    "MSA121",
+                    crate::spec::Path::root().key("teams").index(t).key("name"),
+                    tr!(
+                        lang,
+                        "team `{name}` owns no context",
+                        "팀 `{name}`이(가) 소유한 컨텍스트가 없습니다"
+                    ),
+                )
+                .help(tr!(
+                    lang,
+                    "assign it a context with `team: {name}`, or remove the team",
+                    "`team: {name}`으로 컨텍스트를 맡기거나 팀을 지우세요"
+                )),
             );
         } else if list.len() > max {
             let n = list.len();
-            let names = list.iter().map(|&i| spec.contexts[i].name.as_str()).collect::<Vec<_>>().join(", ");
+            let names = list
+                .iter()
+                .map(|&i| spec.contexts[i].name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
             out.push(
                 Finding::warning("MSA122", crate::spec::Path::root().key("teams").index(t).key("name"), tr!(lang, "team `{name}` owns {n} contexts ({names}); the policy allows {max}", "팀 `{name}`이(가) 컨텍스트 {n}개({names})를 소유합니다. 정책 한도는 {max}개입니다"))
                     .help(tr!(lang, "split the team or hand some contexts to another team (or raise `policy.max_contexts_per_team`)", "팀을 나누거나 일부 컨텍스트를 다른 팀에 넘기세요 (또는 `policy.max_contexts_per_team`을 늘리세요)")),
@@ -264,19 +358,48 @@ fn heuristics(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
                     let (name, count) = (&c.name, c.types.len());
                     let mean = format!("{mean:.1}");
                     let (msg, help) = if z > 0.0 {
-                        (tr!(lang, "`{name}` has {count} types, far above the mean of {mean}: possibly a wrong cut (too big)", "`{name}`의 타입이 {count}개로 평균 {mean}보다 훨씬 많습니다: 잘못 자른 경계일 수 있습니다 (너무 큼)"),
-                         tr!(lang, "look for a second aggregate with its own lifecycle and split it out", "수명주기가 다른 두 번째 애그리거트를 찾아 분리하세요"))
+                        (
+                            tr!(
+                                lang,
+                                "`{name}` has {count} types, far above the mean of {mean}: possibly a wrong cut (too big)",
+                                "`{name}`의 타입이 {count}개로 평균 {mean}보다 훨씬 많습니다: 잘못 자른 경계일 수 있습니다 (너무 큼)"
+                            ),
+                            tr!(
+                                lang,
+                                "look for a second aggregate with its own lifecycle and split it out",
+                                "수명주기가 다른 두 번째 애그리거트를 찾아 분리하세요"
+                            ),
+                        )
                     } else {
-                        (tr!(lang, "`{name}` has {count} types, far below the mean of {mean}: possibly a wrong cut (too small)", "`{name}`의 타입이 {count}개로 평균 {mean}보다 훨씬 적습니다: 잘못 자른 경계일 수 있습니다 (너무 작음)"),
-                         tr!(lang, "consider merging it into the context it works with most", "가장 많이 협력하는 컨텍스트에 합치는 것을 검토하세요"))
+                        (
+                            tr!(
+                                lang,
+                                "`{name}` has {count} types, far below the mean of {mean}: possibly a wrong cut (too small)",
+                                "`{name}`의 타입이 {count}개로 평균 {mean}보다 훨씬 적습니다: 잘못 자른 경계일 수 있습니다 (너무 작음)"
+                            ),
+                            tr!(
+                                lang,
+                                "consider merging it into the context it works with most",
+                                "가장 많이 협력하는 컨텍스트에 합치는 것을 검토하세요"
+                            ),
+                        )
                     };
-                    out.push(Finding::warning("MSA111", ctx(i).key("types"), msg).at_key().help(help).heuristic());
+                    out.push(
+                        Finding::warning("MSA111", ctx(i).key("types"), msg)
+                            .at_key()
+                            .help(help)
+                            .heuristic(),
+                    );
                 }
             }
         }
     }
     for (i, c) in spec.contexts.iter().enumerate() {
-        if c.types.len() <= 1 && c.operations.len() <= 1 && c.publishes.is_empty() && c.consumes.is_empty() {
+        if c.types.len() <= 1
+            && c.operations.len() <= 1
+            && c.publishes.is_empty()
+            && c.consumes.is_empty()
+        {
             let name = &c.name;
             out.push(
                 Finding::warning("MSA112", ctx(i).key("name"), tr!(lang, "`{name}` has at most one type, one operation and no events: a nano-service", "`{name}`은(는) 타입 1개 이하, 오퍼레이션 1개 이하, 이벤트 없음: 나노서비스입니다"))

@@ -22,7 +22,13 @@ fn norm(grade: u8) -> u8 {
 fn level(spec: &Spec, i: usize) -> DrLevel {
     spec.contexts[i].dr.unwrap_or_else(|| {
         let p = spec.dr_table.profile(4);
-        DrLevel { grade: 4, strategy: p.strategy, rto: p.rto, rpo: p.rpo, write_strategy: None }
+        DrLevel {
+            grade: 4,
+            strategy: p.strategy,
+            rto: p.rto,
+            rpo: p.rpo,
+            write_strategy: None,
+        }
     })
 }
 
@@ -33,10 +39,18 @@ pub fn effective_rto(spec: &Spec) -> Vec<(Millis, Vec<usize>)> {
     let n = spec.contexts.len();
     let mut memo: Vec<Option<(Millis, Vec<usize>)>> = vec![None; n];
     let mut visiting = vec![false; n];
-    (0..n).map(|i| worst(spec, &graph, i, &mut memo, &mut visiting)).collect()
+    (0..n)
+        .map(|i| worst(spec, &graph, i, &mut memo, &mut visiting))
+        .collect()
 }
 
-fn worst(spec: &Spec, g: &Graph, v: usize, memo: &mut Vec<Option<(Millis, Vec<usize>)>>, visiting: &mut Vec<bool>) -> (Millis, Vec<usize>) {
+fn worst(
+    spec: &Spec,
+    g: &Graph,
+    v: usize,
+    memo: &mut Vec<Option<(Millis, Vec<usize>)>>,
+    visiting: &mut Vec<bool>,
+) -> (Millis, Vec<usize>) {
     if let Some(done) = &memo[v] {
         return done.clone();
     }
@@ -82,9 +96,15 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
                 .at_key()
                 .help(tr!(lang, "raise `{last}`'s grade (or RTO) to match, or make the call non-critical with a fallback (cache, queue, degraded mode)", "`{last}`의 등급(또는 RTO)을 올리거나, 대체 경로(캐시, 큐, 축소 운영)를 두고 호출을 비결정적(critical: false)으로 바꾸세요"));
             if let Some(&next) = chain.get(1)
-                && let Some(k) = c.calls.iter().position(|call| call.critical && call.context == spec.contexts[next].name)
+                && let Some(k) = c
+                    .calls
+                    .iter()
+                    .position(|call| call.critical && call.context == spec.contexts[next].name)
             {
-                finding = finding.related(ctx(i).key("calls").index(k), tr!(lang, "the critical call", "결정적 호출"));
+                finding = finding.related(
+                    ctx(i).key("calls").index(k),
+                    tr!(lang, "the critical call", "결정적 호출"),
+                );
             }
             out.push(finding);
         }
@@ -104,8 +124,21 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
             continue; // a later row for the same grade wins
         }
         let row = spec.dr_table.profile(grade);
-        let level = DrLevel { grade, strategy: row.strategy, rto: row.rto, rpo: row.rpo, write_strategy: None };
-        impossible(spec, level, Path::root().key("dr_profiles").index(k), &format!("grade {grade}"), lang, out);
+        let level = DrLevel {
+            grade,
+            strategy: row.strategy,
+            rto: row.rto,
+            rpo: row.rpo,
+            write_strategy: None,
+        };
+        impossible(
+            spec,
+            level,
+            Path::root().key("dr_profiles").index(k),
+            &format!("grade {grade}"),
+            lang,
+            out,
+        );
     }
 }
 
@@ -114,12 +147,19 @@ fn gateway(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
         .contexts
         .iter()
         .enumerate()
-        .filter(|(_, c)| c.operations.iter().any(|o| o.exposure == crate::spec::model::Exposure::Public))
+        .filter(|(_, c)| {
+            c.operations
+                .iter()
+                .any(|o| o.exposure == crate::spec::model::Exposure::Public)
+        })
         .filter_map(|(i, c)| c.dr.map(|d| (norm(d.grade), i)))
         .min();
     let Some((grade, i)) = strongest else { return };
     let (gw, at) = match spec.gateway.dr {
-        Some(d) => (norm(d.grade), Path::root().key("gateway").key("dr").key("grade")),
+        Some(d) => (
+            norm(d.grade),
+            Path::root().key("gateway").key("dr").key("grade"),
+        ),
         None => (4, Path::root().key("gateway")),
     };
     if gw > grade {
@@ -133,12 +173,19 @@ fn gateway(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
         out.push(finding);
     }
     if let Some(d) = spec.gateway.dr {
-        impossible(spec, d, Path::root().key("gateway").key("dr"), "gateway", lang, out);
+        impossible(
+            spec,
+            d,
+            Path::root().key("gateway").key("dr"),
+            "gateway",
+            lang,
+            out,
+        );
     }
 }
 
 fn impossible(spec: &Spec, dr: DrLevel, at: Path, who: &str, lang: Lang, out: &mut Vec<Finding>) {
-    let (min_rto, min_rpo) = spec.policy.strategy_limit(dr.strategy);
+    let (fastest_rto, fastest_rpo) = spec.policy.strategy_limit(dr.strategy);
     let strategy = match dr.strategy {
         Strategy::ActiveActive => "active-active",
         Strategy::ActiveStandby => "active-standby",
@@ -148,18 +195,18 @@ fn impossible(spec: &Spec, dr: DrLevel, at: Path, who: &str, lang: Lang, out: &m
         Strategy::BackupRestore => "active-standby",
         _ => "active-active",
     };
-    if dr.rpo < min_rpo {
+    if dr.rpo < fastest_rpo {
         let rpo = dr.rpo;
         out.push(
-            Finding::error("MSA203", at.clone().key("rpo"), tr!(lang, "{who}: RPO {rpo} is impossible with {strategy}, which loses up to {min_rpo} of data", "{who}: {strategy} 전략은 최대 {min_rpo}의 데이터를 잃으므로 RPO {rpo}는 불가능합니다"))
-                .help(tr!(lang, "use `strategy: {stronger}` (replicated), or accept `rpo: {min_rpo}`", "`strategy: {stronger}`(복제)를 쓰거나 `rpo: {min_rpo}`를 받아들이세요")),
+            Finding::error("MSA203", at.clone().key("rpo"), tr!(lang, "{who}: RPO {rpo} is impossible with {strategy}, which loses up to {fastest_rpo} of data", "{who}: {strategy} 전략은 최대 {fastest_rpo}의 데이터를 잃으므로 RPO {rpo}는 불가능합니다"))
+                .help(tr!(lang, "use `strategy: {stronger}` (replicated), or accept `rpo: {fastest_rpo}`", "`strategy: {stronger}`(복제)를 쓰거나 `rpo: {fastest_rpo}`를 받아들이세요")),
         );
     }
-    if dr.rto < min_rto {
+    if dr.rto < fastest_rto {
         let rto = dr.rto;
         out.push(
-            Finding::error("MSA203", at.key("rto"), tr!(lang, "{who}: RTO {rto} is impossible with {strategy}, which needs at least {min_rto} to recover", "{who}: {strategy} 전략은 복구에 최소 {min_rto}가 걸리므로 RTO {rto}는 불가능합니다"))
-                .help(tr!(lang, "use `strategy: {stronger}`, or set `rto: {min_rto}` or more", "`strategy: {stronger}`를 쓰거나 `rto`를 {min_rto} 이상으로 하세요")),
+            Finding::error("MSA203", at.key("rto"), tr!(lang, "{who}: RTO {rto} is impossible with {strategy}, which needs at least {fastest_rto} to recover", "{who}: {strategy} 전략은 복구에 최소 {fastest_rto}가 걸리므로 RTO {rto}는 불가능합니다"))
+                .help(tr!(lang, "use `strategy: {stronger}`, or set `rto: {fastest_rto}` or more", "`strategy: {stronger}`를 쓰거나 `rto`를 {fastest_rto} 이상으로 하세요")),
         );
     }
 }

@@ -13,15 +13,96 @@ use super::ctx;
 /// Rust (2024 edition, strict and reserved) and Java keywords, plus literals. Names that collide
 /// with them cannot become identifiers in every generated stack.
 const KEYWORDS: &[&str] = &[
-    "abstract", "as", "assert", "async", "await", "become", "boolean", "box", "break", "byte", "case",
-    "catch", "char", "class", "const", "continue", "crate", "default", "do", "double", "dyn", "else",
-    "enum", "extends", "extern", "false", "final", "finally", "float", "fn", "for", "gen", "goto", "if",
-    "impl", "implements", "import", "in", "instanceof", "int", "interface", "let", "long", "loop",
-    "macro", "match", "mod", "move", "mut", "native", "new", "null", "override", "package", "priv",
-    "private", "protected", "pub", "public", "record", "ref", "return", "self", "short", "static",
-    "strictfp", "struct", "super", "switch", "synchronized", "this", "throw", "throws", "trait",
-    "transient", "true", "try", "type", "typeof", "union", "unsafe", "unsized", "use", "var", "virtual",
-    "void", "volatile", "where", "while", "yield",
+    "abstract",
+    "as",
+    "assert",
+    "async",
+    "await",
+    "become",
+    "boolean",
+    "box",
+    "break",
+    "byte",
+    "case",
+    "catch",
+    "char",
+    "class",
+    "const",
+    "continue",
+    "crate",
+    "default",
+    "do",
+    "double",
+    "dyn",
+    "else",
+    "enum",
+    "extends",
+    "extern",
+    "false",
+    "final",
+    "finally",
+    "float",
+    "fn",
+    "for",
+    "gen",
+    "goto",
+    "if",
+    "impl",
+    "implements",
+    "import",
+    "in",
+    "instanceof",
+    "int",
+    "interface",
+    "let",
+    "long",
+    "loop",
+    "macro",
+    "match",
+    "mod",
+    "move",
+    "mut",
+    "native",
+    "new",
+    "null",
+    "override",
+    "package",
+    "priv",
+    "private",
+    "protected",
+    "pub",
+    "public",
+    "record",
+    "ref",
+    "return",
+    "self",
+    "short",
+    "static",
+    "strictfp",
+    "struct",
+    "super",
+    "switch",
+    "synchronized",
+    "this",
+    "throw",
+    "throws",
+    "trait",
+    "transient",
+    "true",
+    "try",
+    "type",
+    "typeof",
+    "union",
+    "unsafe",
+    "unsized",
+    "use",
+    "var",
+    "virtual",
+    "void",
+    "volatile",
+    "where",
+    "while",
+    "yield",
 ];
 
 fn is_keyword(name: &str) -> bool {
@@ -30,8 +111,20 @@ fn is_keyword(name: &str) -> bool {
 }
 
 pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
-    duplicates(spec.contexts.iter().map(|c| c.name.as_str()), &Path::root().key("contexts"), "name", lang, out);
-    duplicates(spec.teams.iter().map(|t| t.name.as_str()), &Path::root().key("teams"), "name", lang, out);
+    duplicates(
+        spec.contexts.iter().map(|c| c.name.as_str()),
+        &Path::root().key("contexts"),
+        "name",
+        lang,
+        out,
+    );
+    duplicates(
+        spec.teams.iter().map(|t| t.name.as_str()),
+        &Path::root().key("teams"),
+        "name",
+        lang,
+        out,
+    );
     let teams: Vec<&str> = spec.teams.iter().map(|t| t.name.as_str()).collect();
     let contexts: Vec<&str> = spec.contexts.iter().map(|c| c.name.as_str()).collect();
 
@@ -51,10 +144,34 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
         {
             out.push(unknown(at.clone().key("team"), "team", team, &teams, lang));
         }
-        duplicates(c.types.iter().map(|t| t.name.as_str()), &at.clone().key("types"), "name", lang, out);
-        duplicates(c.operations.iter().map(|o| o.name.as_str()), &at.clone().key("operations"), "name", lang, out);
-        duplicates(c.publishes.iter().map(|e| e.name.as_str()), &at.clone().key("events").key("publishes"), "name", lang, out);
-        duplicates(c.data.tables.iter().map(String::as_str), &at.clone().key("data"), "tables", lang, out);
+        duplicates(
+            c.types.iter().map(|t| t.name.as_str()),
+            &at.clone().key("types"),
+            "name",
+            lang,
+            out,
+        );
+        duplicates(
+            c.operations.iter().map(|o| o.name.as_str()),
+            &at.clone().key("operations"),
+            "name",
+            lang,
+            out,
+        );
+        duplicates(
+            c.publishes.iter().map(|e| e.name.as_str()),
+            &at.clone().key("events").key("publishes"),
+            "name",
+            lang,
+            out,
+        );
+        duplicates(
+            c.data.tables.iter().map(String::as_str),
+            &at.clone().key("data"),
+            "tables",
+            lang,
+            out,
+        );
 
         let type_names: Vec<&str> = c.types.iter().map(|t| t.name.as_str()).collect();
         for (t, ty) in c.types.iter().enumerate() {
@@ -63,18 +180,36 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
             fields(&ty.fields, &tp, &type_names, lang, out);
         }
         for (e, ev) in c.publishes.iter().enumerate() {
-            fields(&ev.fields, &at.clone().key("events").key("publishes").index(e), &type_names, lang, out);
+            fields(
+                &ev.fields,
+                &at.clone().key("events").key("publishes").index(e),
+                &type_names,
+                lang,
+                out,
+            );
         }
         for (o, op) in c.operations.iter().enumerate() {
             let op_path = at.clone().key("operations").index(o);
             keyword(&op.name, op_path.clone().key("name"), lang, out);
-            let mut seen = HashMap::new();
+            let mut seen = std::collections::HashSet::new();
             for p in &op.params {
-                if seen.insert(p.as_str(), ()).is_some() {
+                if !seen.insert(p.as_str()) {
                     let path = &op.path;
                     out.push(
-                        Finding::error("MSA014", op_path.clone().key("path"), tr!(lang, "path parameter `{{{p}}}` appears twice in `{path}`", "경로 매개변수 `{{{p}}}`가 `{path}`에 두 번 나옵니다"))
-                            .help(tr!(lang, "give each path parameter its own name, for example `{{{p}2}}`", "경로 매개변수마다 다른 이름을 쓰세요. 예: `{{{p}2}}`")),
+                        Finding::error(
+                            "MSA014",
+                            op_path.clone().key("path"),
+                            tr!(
+                                lang,
+                                "path parameter `{{{p}}}` appears twice in `{path}`",
+                                "경로 매개변수 `{{{p}}}`가 `{path}`에 두 번 나옵니다"
+                            ),
+                        )
+                        .help(tr!(
+                            lang,
+                            "give each path parameter its own name, for example `{{{p}2}}`",
+                            "경로 매개변수마다 다른 이름을 쓰세요. 예: `{{{p}2}}`"
+                        )),
                     );
                 }
                 keyword(p, op_path.clone().key("path"), lang, out);
@@ -83,19 +218,44 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
                 if let Some(body) = body
                     && !type_names.contains(&body.type_name.as_str())
                 {
-                    out.push(unknown(op_path.clone().key(key), "type", &body.type_name, &type_names, lang));
+                    out.push(unknown(
+                        op_path.clone().key(key),
+                        "type",
+                        &body.type_name,
+                        &type_names,
+                        lang,
+                    ));
                 }
             }
         }
         for (k, call) in c.calls.iter().enumerate() {
             let cp = at.clone().key("calls").index(k);
             match spec.context(&call.context) {
-                None => out.push(unknown(cp.key("context"), "context", &call.context, &contexts, lang)),
+                None => out.push(unknown(
+                    cp.key("context"),
+                    "context",
+                    &call.context,
+                    &contexts,
+                    lang,
+                )),
                 Some(target) => {
                     if target.operation(&call.operation).is_none() {
-                        let ops: Vec<&str> = target.operations.iter().map(|o| o.name.as_str()).collect();
-                        let mut f = unknown(cp.key("operation"), "operation", &call.operation, &ops, lang);
-                        f.message = tr!(lang, "context `{}` has no operation `{}`", "컨텍스트 `{}`에는 `{}` 오퍼레이션이 없습니다", target.name, call.operation);
+                        let ops: Vec<&str> =
+                            target.operations.iter().map(|o| o.name.as_str()).collect();
+                        let mut f = unknown(
+                            cp.key("operation"),
+                            "operation",
+                            &call.operation,
+                            &ops,
+                            lang,
+                        );
+                        f.message = tr!(
+                            lang,
+                            "context `{}` has no operation `{}`",
+                            "컨텍스트 `{}`에는 `{}` 오퍼레이션이 없습니다",
+                            target.name,
+                            call.operation
+                        );
                         out.push(f);
                     }
                 }
@@ -103,14 +263,30 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
         }
         for (k, consumed) in c.consumes.iter().enumerate() {
             if spec.context(&consumed.from).is_none() {
-                out.push(unknown(at.clone().key("events").key("consumes").index(k).key("from"), "context", &consumed.from, &contexts, lang));
+                out.push(unknown(
+                    at.clone()
+                        .key("events")
+                        .key("consumes")
+                        .index(k)
+                        .key("from"),
+                    "context",
+                    &consumed.from,
+                    &contexts,
+                    lang,
+                ));
             }
         }
     }
 }
 
 fn fields(fields: &[Field], owner: &Path, types: &[&str], lang: Lang, out: &mut Vec<Finding>) {
-    duplicates(fields.iter().map(|f| f.name.as_str()), &owner.clone().key("fields"), "name", lang, out);
+    duplicates(
+        fields.iter().map(|f| f.name.as_str()),
+        &owner.clone().key("fields"),
+        "name",
+        lang,
+        out,
+    );
     for (i, f) in fields.iter().enumerate() {
         let fp = owner.clone().key("fields").index(i);
         keyword(&f.name, fp.clone().key("name"), lang, out);
@@ -124,7 +300,11 @@ fn fields(fields: &[Field], owner: &Path, types: &[&str], lang: Lang, out: &mut 
                 Some(near) => tr!(lang, "did you mean `{near}`?", "`{near}`을(를) 의도했나요?"),
                 None => {
                     let list = Scalar::NAMES.join(", ");
-                    tr!(lang, "use a built-in type ({list}) or define `{name}` under this context's `types`", "기본 타입({list})을 쓰거나 이 컨텍스트의 `types`에 `{name}`을(를) 정의하세요")
+                    tr!(
+                        lang,
+                        "use a built-in type ({list}) or define `{name}` under this context's `types`",
+                        "기본 타입({list})을 쓰거나 이 컨텍스트의 `types`에 `{name}`을(를) 정의하세요"
+                    )
                 }
             });
             out.push(finding);
@@ -133,8 +313,21 @@ fn fields(fields: &[Field], owner: &Path, types: &[&str], lang: Lang, out: &mut 
             && values.is_empty()
         {
             out.push(
-                Finding::error("MSA017", fp.clone().key("type"), tr!(lang, "enum field `{}` lists no values", "enum 필드 `{}`에 값 목록이 없습니다", f.name))
-                    .help(tr!(lang, "add `values: [first, second]`", "`values: [first, second]`를 추가하세요")),
+                Finding::error(
+                    "MSA017",
+                    fp.clone().key("type"),
+                    tr!(
+                        lang,
+                        "enum field `{}` lists no values",
+                        "enum 필드 `{}`에 값 목록이 없습니다",
+                        f.name
+                    ),
+                )
+                .help(tr!(
+                    lang,
+                    "add `values: [first, second]`",
+                    "`values: [first, second]`를 추가하세요"
+                )),
             );
         }
         if let Some(values) = enum_values(&f.ty) {
@@ -155,27 +348,63 @@ fn enum_values(ty: &FieldType) -> Option<&Vec<String>> {
 fn keyword(name: &str, path: Path, lang: Lang, out: &mut Vec<Finding>) {
     if is_keyword(name) {
         out.push(
-            Finding::error("MSA011", path, tr!(lang, "`{name}` is a reserved word in Rust or Java", "`{name}`은(는) Rust 또는 Java의 예약어입니다"))
-                .help(tr!(lang, "choose another name, for example `{name}Value` or a more specific word", "다른 이름을 쓰세요. 예: `{name}Value` 또는 더 구체적인 단어")),
+            Finding::error(
+                "MSA011",
+                path,
+                tr!(
+                    lang,
+                    "`{name}` is a reserved word in Rust or Java",
+                    "`{name}`은(는) Rust 또는 Java의 예약어입니다"
+                ),
+            )
+            .help(tr!(
+                lang,
+                "choose another name, for example `{name}Value` or a more specific word",
+                "다른 이름을 쓰세요. 예: `{name}Value` 또는 더 구체적인 단어"
+            )),
         );
     }
 }
 
 /// Reports every repeat of a name in a list, pointing at the repeat and back at the first one.
-fn duplicates<'a>(names: impl Iterator<Item = &'a str>, list: &Path, key: &str, lang: Lang, out: &mut Vec<Finding>) {
+fn duplicates<'a>(
+    names: impl Iterator<Item = &'a str>,
+    list: &Path,
+    key: &str,
+    lang: Lang,
+    out: &mut Vec<Finding>,
+) {
     let mut first: HashMap<&str, usize> = HashMap::new();
     for (i, name) in names.enumerate() {
         match first.get(name) {
             Some(&j) => {
                 let (here, there) = if key == "tables" || key == "values" {
-                    (list.clone().key(key).index(i), list.clone().key(key).index(j))
+                    (
+                        list.clone().key(key).index(i),
+                        list.clone().key(key).index(j),
+                    )
                 } else {
-                    (list.clone().index(i).key(key), list.clone().index(j).key(key))
+                    (
+                        list.clone().index(i).key(key),
+                        list.clone().index(j).key(key),
+                    )
                 };
                 out.push(
-                    Finding::error("MSA012", here, tr!(lang, "`{name}` is defined twice", "`{name}`이(가) 두 번 정의되었습니다"))
-                        .help(tr!(lang, "rename one of them or merge the two", "둘 중 하나의 이름을 바꾸거나 합치세요"))
-                        .related(there, tr!(lang, "first defined here", "처음 정의된 곳")),
+                    Finding::error(
+                        "MSA012",
+                        here,
+                        tr!(
+                            lang,
+                            "`{name}` is defined twice",
+                            "`{name}`이(가) 두 번 정의되었습니다"
+                        ),
+                    )
+                    .help(tr!(
+                        lang,
+                        "rename one of them or merge the two",
+                        "둘 중 하나의 이름을 바꾸거나 합치세요"
+                    ))
+                    .related(there, tr!(lang, "first defined here", "처음 정의된 곳")),
                 );
             }
             None => {
@@ -186,7 +415,13 @@ fn duplicates<'a>(names: impl Iterator<Item = &'a str>, list: &Path, key: &str, 
 }
 
 /// A reference to a `kind` named `name` that does not exist among `candidates`.
-pub(super) fn unknown(path: Path, kind: &str, name: &str, candidates: &[&str], lang: Lang) -> Finding {
+pub(super) fn unknown(
+    path: Path,
+    kind: &str,
+    name: &str,
+    candidates: &[&str],
+    lang: Lang,
+) -> Finding {
     let kind_ko = match kind {
         "context" => "컨텍스트",
         "team" => "팀",
@@ -194,10 +429,26 @@ pub(super) fn unknown(path: Path, kind: &str, name: &str, candidates: &[&str], l
         "type" => "타입",
         _ => kind,
     };
-    let finding = Finding::error("MSA013", path, tr!(lang, "unknown {kind} `{name}`", "알 수 없는 {kind_ko} `{name}`"));
+    let finding = Finding::error(
+        "MSA013",
+        path,
+        tr!(
+            lang,
+            "unknown {kind} `{name}`",
+            "알 수 없는 {kind_ko} `{name}`"
+        ),
+    );
     match did_you_mean(name, candidates.iter().copied()) {
-        Some(near) => finding.help(tr!(lang, "did you mean `{near}`?", "`{near}`을(를) 의도했나요?")),
-        None if candidates.is_empty() => finding.help(tr!(lang, "define the {kind} first", "먼저 {kind_ko}을(를) 정의하세요")),
+        Some(near) => finding.help(tr!(
+            lang,
+            "did you mean `{near}`?",
+            "`{near}`을(를) 의도했나요?"
+        )),
+        None if candidates.is_empty() => finding.help(tr!(
+            lang,
+            "define the {kind} first",
+            "먼저 {kind_ko}을(를) 정의하세요"
+        )),
         None => {
             let list = candidates.join(", ");
             finding.help(tr!(lang, "known: {list}", "정의된 것: {list}"))
