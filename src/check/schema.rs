@@ -308,14 +308,8 @@ fn duration_finding(path: Path, instance: &Value, lang: Lang) -> Finding {
             "add a unit: `{n}s` or `{n}ms`",
             "단위를 붙이세요: `{n}s` 또는 `{n}ms`"
         )),
-        Value::String(s) if s.contains(' ') => {
-            let joined = s.replace(' ', "");
-            Some(tr!(
-                lang,
-                "write it without spaces: `{joined}`",
-                "공백 없이 쓰세요: `{joined}`"
-            ))
-        }
+        Value::String(s) => crate::spec::names::suggest_duration(s)
+            .map(|valid| tr!(lang, "write `{valid}`", "`{valid}`로 쓰세요")),
         _ => None,
     };
     finding = finding.help(hint.unwrap_or_else(|| {

@@ -202,6 +202,33 @@ impl JsonSchema for Duration {
     }
 }
 
+/// The valid spelling of a duration written loosely: `2 hours` -> `2h`, `1.5h` -> `90m`, `5` -> none.
+pub fn suggest_duration(text: &str) -> Option<String> {
+    let compact: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let split = compact.find(|c: char| !c.is_ascii_digit() && c != '.')?;
+    let (number, unit) = compact.split_at(split);
+    let factor: f64 = match unit {
+        "ms" | "msec" | "millisecond" | "milliseconds" => 1.0,
+        "s" | "sec" | "secs" | "second" | "seconds" | "초" => 1_000.0,
+        "m" | "min" | "mins" | "minute" | "minutes" | "분" => 60_000.0,
+        "h" | "hr" | "hrs" | "hour" | "hours" | "시간" => 3_600_000.0,
+        "d" | "day" | "days" | "일" => 86_400_000.0,
+        _ => return None,
+    };
+    let value: f64 = number.parse().ok()?;
+    let ms = (value * factor).round();
+    if !(0.0..1e15).contains(&ms) {
+        return None;
+    }
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // checked range just above
+    let out = Millis(ms as u64).to_string();
+    (out != text).then_some(out)
+}
+
 fn parse_duration(text: &str) -> Option<Millis> {
     if text == "0" {
         return Some(Millis(0));
@@ -287,6 +314,16 @@ mod tests {
             assert_eq!(Duration::Text(text.into()).parse(), None, "{text}");
         }
         assert_eq!(Duration::Number(5).parse(), None);
+    }
+
+    #[test]
+    fn loose_durations_get_a_valid_spelling() {
+        assert_eq!(suggest_duration("2 hours").as_deref(), Some("2h"));
+        assert_eq!(suggest_duration("1.5h").as_deref(), Some("90m"));
+        assert_eq!(suggest_duration("2 s").as_deref(), Some("2s"));
+        assert_eq!(suggest_duration("30 분").as_deref(), Some("30m"));
+        assert_eq!(suggest_duration("5"), None);
+        assert_eq!(suggest_duration("soon"), None);
     }
 
     #[test]

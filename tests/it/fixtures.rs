@@ -29,6 +29,7 @@ fn check_fixtures() {
     insta::glob!("../fixtures/check", "*.yaml", |path| {
         let bytes = std::fs::read(path).expect("fixture is readable");
         let text = String::from_utf8_lossy(&bytes);
+        let text = text.trim_start_matches('\u{feff}');
         let name = format!(
             "fixtures/check/{}",
             path.file_name().expect("file name").to_string_lossy()
@@ -42,8 +43,8 @@ fn check_fixtures() {
             },
         );
         let codes: Vec<&str> = report.findings.iter().map(|f| f.code).collect();
-        let expected = header_codes(&text, "expect");
-        let forbidden = header_codes(&text, "expect-not");
+        let expected = header_codes(text, "expect");
+        let forbidden = header_codes(text, "expect-not");
         let clean = text
             .lines()
             .take_while(|l| l.starts_with('#'))

@@ -190,22 +190,22 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
             .unwrap_or(0);
         let mut finding = Finding::error("MSA101", ctx(first).key("calls").index(call), tr!(lang, "synchronous calls form a cycle: {shown}", "동기 호출이 순환합니다: {shown}"))
             .help(tr!(lang, "break the cycle: replace one call with an event, or move the shared logic into one context", "순환을 끊으세요: 호출 하나를 이벤트로 바꾸거나 공유 로직을 한 컨텍스트로 옮기세요"));
-        for pair in cycle.windows(2).skip(1) {
-            if let Some(k) = spec.contexts[pair[0]]
+        // Every further hop, including the one that closes the cycle.
+        for (n, &from) in cycle.iter().enumerate().skip(1) {
+            let to = cycle[(n + 1) % cycle.len()];
+            if let Some(k) = spec.contexts[from]
                 .calls
                 .iter()
-                .position(|c| c.context == name(pair[1]))
+                .position(|c| c.context == name(to))
             {
-                finding = finding.related(
-                    ctx(pair[0]).key("calls").index(k),
-                    tr!(
-                        lang,
-                        "{} calls {}",
-                        "{}이(가) {}을(를) 호출",
-                        name(pair[0]),
-                        name(pair[1])
-                    ),
+                let label = tr!(
+                    lang,
+                    "{} calls {}",
+                    "{}이(가) {}을(를) 호출",
+                    name(from),
+                    name(to)
                 );
+                finding = finding.related(ctx(from).key("calls").index(k), label);
             }
         }
         out.push(finding);

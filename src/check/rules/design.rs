@@ -173,7 +173,12 @@ fn routes(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
             let at = ctx(i).key("operations").index(o);
             let route = normalize(&op.path);
             let method = op.method.as_str();
-            let shown = format!("{method} {prefix}{}", op.path);
+            let shown = match op.exposure {
+                Exposure::Public => format!("{method} {prefix}{}", op.path),
+                Exposure::Internal => {
+                    format!("{method} {} ({})", op.path, lang.pick("internal", "내부"))
+                }
+            };
             let clash = |there: crate::spec::Path, other: &str| {
                 Finding::error(
                     "MSA105",

@@ -164,7 +164,11 @@ fn gateway(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
     };
     if gw > grade {
         let name = &spec.contexts[i].name;
-        let mut finding = Finding::error("MSA202", at, tr!(lang, "the gateway is grade {gw} but public context `{name}` is grade {grade}: every public call goes through the gateway, so it caps their recovery", "게이트웨이는 {gw}등급인데 공개 컨텍스트 `{name}`은(는) {grade}등급입니다: 모든 공개 호출이 게이트웨이를 거치므로 복구 수준이 게이트웨이에 묶입니다"))
+        let mut finding = Finding::error("MSA202", at, if spec.gateway.dr.is_some() {
+            tr!(lang, "the gateway is grade {gw} but public context `{name}` is grade {grade}: every public call goes through the gateway, so it caps their recovery", "게이트웨이는 {gw}등급인데 공개 컨텍스트 `{name}`은(는) {grade}등급입니다: 모든 공개 호출이 게이트웨이를 거치므로 복구 수준이 게이트웨이에 묶입니다")
+        } else {
+            tr!(lang, "the gateway states no DR grade (treated as 4) but public context `{name}` is grade {grade}: every public call goes through the gateway, so it caps their recovery", "게이트웨이에 DR 등급이 없어 4등급으로 간주하는데 공개 컨텍스트 `{name}`은(는) {grade}등급입니다: 모든 공개 호출이 게이트웨이를 거치므로 복구 수준이 게이트웨이에 묶입니다")
+        })
             .help(tr!(lang, "set `gateway.dr.grade: {grade}` (or stronger)", "`gateway.dr.grade: {grade}`(또는 더 높은 등급)로 설정하세요"))
             .related(ctx(i).key("dr"), tr!(lang, "the strongest public context", "가장 높은 등급의 공개 컨텍스트"));
         if spec.gateway.dr.is_none() {

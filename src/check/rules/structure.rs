@@ -106,8 +106,8 @@ const KEYWORDS: &[&str] = &[
 ];
 
 fn is_keyword(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    KEYWORDS.binary_search(&lower.as_str()).is_ok()
+    // Keywords are case-sensitive in both languages; `Self` is Rust's only capitalised one.
+    name == "Self" || KEYWORDS.binary_search(&name).is_ok()
 }
 
 pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
