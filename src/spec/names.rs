@@ -203,6 +203,13 @@ impl JsonSchema for Duration {
 }
 
 /// The valid spelling of a duration written loosely: `2 hours` -> `2h`, `1.5h` -> `90m`, `5` -> none.
+///
+/// ```
+/// use msaforge::spec::names::suggest_duration;
+/// assert_eq!(suggest_duration("2 hours").as_deref(), Some("2h"));
+/// assert_eq!(suggest_duration("1.5h").as_deref(), Some("90m"));
+/// assert_eq!(suggest_duration("5"), None);
+/// ```
 pub fn suggest_duration(text: &str) -> Option<String> {
     let compact: String = text
         .chars()
