@@ -13,7 +13,9 @@ fn synthetic(n: usize) -> String {
     for t in 0..n.div_ceil(3) {
         let _ = writeln!(s, "  - {{ name: team-{t}, title: Team {t} }}");
     }
-    s.push_str("gateway: { prefix: /api, dr: { grade: 1 } }\npolicy: { max_call_chain: 1000 }\ncontexts:\n");
+    s.push_str(
+        "gateway: { prefix: /api, dr: { grade: 1 } }\npolicy: { max_call_chain: 100 }\ncontexts:\n",
+    );
     for i in 0..n {
         let grade = 1 + (i % 3);
         let _ = write!(
@@ -24,7 +26,7 @@ fn synthetic(n: usize) -> String {
         for t in 0..3 {
             let _ = writeln!(
                 s,
-                "      - name: T{i}x{t}\n        fields:\n          - {{ name: id, type: uuid }}\n          - {{ name: label{t}, type: string }}\n          - {{ name: amount, type: decimal, optional: true }}\n          - {{ name: state, type: enum, values: [open, closed] }}"
+                "      - name: T{i}x{t}\n        fields:\n          - {{ name: id, type: uuid }}\n          - {{ name: label{i}x{t}, type: string }}\n          - {{ name: amount, type: decimal, optional: true }}\n          - {{ name: state, type: enum, values: [open, closed] }}"
             );
         }
         s.push_str("    operations:\n");
