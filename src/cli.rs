@@ -182,10 +182,15 @@ fn read_policy(path: &PathBuf) -> Result<crate::spec::model::Policy, CliError> {
         path: name.clone(),
         source,
     })?;
-    let text = String::from_utf8_lossy(&bytes);
-    serde_saphyr::from_str(&text).map_err(|e| CliError::Policy {
-        path: name,
-        detail: e.to_string(),
+    let invalid = |detail: String| CliError::Policy {
+        path: name.clone(),
+        detail,
+    };
+    let text = crate::spec::load::decode(&bytes).map_err(|p| invalid(p.to_string()))?;
+    let loaded = crate::spec::load::parse(&text).map_err(|p| invalid(p.to_string()))?;
+    serde_path_to_error::deserialize(&loaded.value).map_err(|e| {
+        let path = e.path().to_string();
+        invalid(format!("{path}: {}", e.into_inner()))
     })
 }
 

@@ -1,22 +1,20 @@
 //! Reading a spec file: bytes -> text -> YAML tree with positions -> JSON value plus a source map.
 //!
-//! Owns input limits (size, binary content, nesting, alias bombs) and the map from a spec path to its
-//! place in the file. It does not know the spec format: the schema and the rules come after it.
+//! Owns input limits (size, binary content) and the map from a spec path to its place in the file.
+//! The YAML itself is read by `spec::yaml`. It does not know the spec format: the schema and the rules
+//! come after it.
 
-use std::collections::HashMap;
-use std::fmt;
-
-use serde::Deserialize;
-use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
-use serde_saphyr::{Location, Spanned};
 
-use super::path::Path;
+use super::path::{Path, Segment};
+use super::yaml::{self, Tree};
 
-/// Largest spec file accepted. A thousand-context spec is about 1 MiB.
+/// Largest spec file accepted. A thousand-context spec is about 2 MiB.
 pub const MAX_BYTES: usize = 4 * 1024 * 1024;
 /// Deepest nesting accepted; the format itself needs fewer than 10 levels.
 pub const MAX_DEPTH: usize = 32;
+/// Most nodes a document may have, counting every alias expansion (stops "billion laughs" files).
+pub const MAX_NODES: usize = 500_000;
 
 /// A spec file's name and text, kept for rendering snippets.
 #[derive(Debug, Clone)]
@@ -37,15 +35,15 @@ pub struct Place {
 /// Where each node of the document was written: the key (for mapping entries) and the value.
 #[derive(Debug, Default, Clone)]
 pub struct SourceMap {
-    entries: HashMap<String, (Option<Place>, Place)>,
+    root: Option<Tree>,
 }
 
 impl SourceMap {
     /// A map that knows one place only: where a syntax error stopped the parser.
     pub fn single(place: Place) -> Self {
-        let mut entries = HashMap::new();
-        entries.insert(String::new(), (None, place));
-        SourceMap { entries }
+        SourceMap {
+            root: Some(Tree::Leaf(place)),
+        }
     }
 
     /// The place of the value at `path`, or of its closest written ancestor.
@@ -69,34 +67,49 @@ impl SourceMap {
         }
     }
 
+    /// Walks the path as far as the document goes.
     fn find(&self, path: &Path) -> Option<(Option<Place>, Place)> {
-        let mut path = path.clone();
-        loop {
-            if let Some(entry) = self.entries.get(&path.pointer()) {
-                return Some(*entry);
-            }
-            if !path.pop() {
-                return None;
+        let mut node = self.root.as_ref()?;
+        let mut key = None;
+        for segment in path.segments() {
+            let next = match (segment, node) {
+                (Segment::Index(i), Tree::Seq(_, items)) => items.get(*i).map(|t| (None, t)),
+                (Segment::Key(k), Tree::Map(_, entries)) => entries
+                    .iter()
+                    .find(|(name, _, _)| name == k)
+                    .map(|(_, kp, t)| (Some(*kp), t)),
+                _ => None,
+            };
+            match next {
+                Some((k, t)) => (key, node) = (k, t),
+                None => break,
             }
         }
+        Some((key, node.place()))
     }
 }
 
 /// Why a file could not be read as a YAML document.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LoadProblem {
+    #[error("the file is empty")]
     Empty,
-    TooLarge {
-        bytes: usize,
-    },
-    NotText {
-        offset: usize,
-    },
+    #[error("the file is {bytes} bytes; at most {MAX_BYTES} are accepted")]
+    TooLarge { bytes: usize },
+    #[error("the file is not UTF-8 text (binary data at byte {offset})")]
+    NotText { offset: usize },
+    #[error("YAML syntax error: {message}{}", at(*place))]
     Syntax {
         kind: SyntaxKind,
         message: String,
         place: Option<Place>,
     },
+}
+
+fn at(place: Option<Place>) -> String {
+    place
+        .map(|p| format!(" (line {}, column {})", p.line, p.column))
+        .unwrap_or_default()
 }
 
 /// What kind of syntax problem stopped the parser, to give help that fits.
@@ -140,29 +153,11 @@ pub fn parse(text: &str) -> Result<Loaded, LoadProblem> {
     if text.trim().is_empty() || only_comments(text) {
         return Err(LoadProblem::Empty);
     }
-    let mut budget = serde_saphyr::Budget::default();
-    budget.max_depth = MAX_DEPTH;
-    budget.max_aliases = 1_000;
-    budget.max_anchors = 1_000;
-    budget.max_nodes = 500_000;
-    budget.max_total_scalar_bytes = MAX_BYTES;
-    let mut options = serde_saphyr::Options::default();
-    options.budget = Some(budget);
-    options.with_snippet = false;
-    // YAML 1.2: only `true` and `false` are booleans (`y`, `no`, `on` stay strings).
-    options.strict_booleans = true;
-    let root: Spanned<Raw> = serde_saphyr::from_str_with_options(text, options).map_err(|e| {
-        let (kind, message) = syntax_message(&e);
-        LoadProblem::Syntax {
-            kind,
-            message,
-            place: e.location().map(|l| place(text, l)),
-        }
-    })?;
-    let mut map = SourceMap::default();
-    let mut path = Path::root();
-    let value = convert(text, root, None, &mut path, &mut map);
-    Ok(Loaded { value, map })
+    let (value, tree) = yaml::build(text)?;
+    Ok(Loaded {
+        value,
+        map: SourceMap { root: Some(tree) },
+    })
 }
 
 fn only_comments(text: &str) -> bool {
@@ -170,211 +165,6 @@ fn only_comments(text: &str) -> bool {
         let l = l.trim();
         l.is_empty() || l.starts_with('#') || l == "---" || l == "..."
     })
-}
-
-/// serde-saphyr's message, classified, without its own position and tuning advice.
-fn syntax_message(e: &serde_saphyr::Error) -> (SyntaxKind, String) {
-    let text = e.to_string();
-    let first = text.lines().next().unwrap_or_default().trim();
-    let cut = first.find(" at line ").map_or(first, |i| &first[..i]);
-    let cut = cut
-        .split(", set ")
-        .next()
-        .unwrap_or(cut)
-        .trim_end_matches('.');
-    let lower = cut.to_ascii_lowercase();
-    if lower.contains("budget") || lower.contains("alias") {
-        let message = if lower.contains("depth") {
-            return (
-                SyntaxKind::Depth,
-                format!("nesting is deeper than {MAX_DEPTH} levels"),
-            );
-        } else {
-            "the document expands to too many nodes through anchors and aliases".to_owned()
-        };
-        return (SyntaxKind::Expansion, message);
-    }
-    if lower.contains("recursion") || lower.contains("depth") || lower.contains("nesting") {
-        return (
-            SyntaxKind::Depth,
-            format!("nesting is deeper than {MAX_DEPTH} levels"),
-        );
-    }
-    if lower.contains("duplicate") {
-        return (SyntaxKind::DuplicateKey, cut.to_owned());
-    }
-    if lower.contains("tab") {
-        return (SyntaxKind::Tabs, cut.to_owned());
-    }
-    (SyntaxKind::Other, cut.to_owned())
-}
-
-fn place(text: &str, loc: Location) -> Place {
-    let span = loc.span();
-    let offset = span
-        .byte_offset()
-        .and_then(|o| usize::try_from(o).ok())
-        .unwrap_or_else(|| offset_of(text, loc.line(), loc.column()));
-    let len = span
-        .byte_len()
-        .and_then(|l| usize::try_from(l).ok())
-        .unwrap_or(0);
-    let offset = offset.min(text.len());
-    Place {
-        offset,
-        len: len.min(text.len() - offset),
-        line: u32::try_from(loc.line()).unwrap_or(u32::MAX),
-        column: u32::try_from(loc.column()).unwrap_or(u32::MAX),
-    }
-}
-
-fn offset_of(text: &str, line: u64, column: u64) -> usize {
-    let line_start: usize = text
-        .split_inclusive('\n')
-        .take(usize::try_from(line.saturating_sub(1)).unwrap_or(usize::MAX))
-        .map(str::len)
-        .sum();
-    let rest = &text[line_start.min(text.len())..];
-    let col = usize::try_from(column.saturating_sub(1)).unwrap_or(0);
-    line_start + rest.char_indices().nth(col).map_or(rest.len(), |(i, _)| i)
-}
-
-fn convert(
-    text: &str,
-    node: Spanned<Raw>,
-    key: Option<Place>,
-    path: &mut Path,
-    map: &mut SourceMap,
-) -> Value {
-    let at = place(text, node.referenced);
-    map.entries.insert(path.pointer(), (key, at));
-    match node.value {
-        Raw::Null => Value::Null,
-        Raw::Bool(b) => Value::Bool(b),
-        Raw::Int(i) => Value::from(i),
-        Raw::UInt(u) => Value::from(u),
-        Raw::Float(f) => serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number),
-        Raw::Str(s) => Value::String(s),
-        Raw::Seq(items) => Value::Array(
-            items
-                .into_iter()
-                .enumerate()
-                .map(|(i, item)| {
-                    path.push_index(i);
-                    let v = convert(text, item, None, path, map);
-                    path.pop();
-                    v
-                })
-                .collect(),
-        ),
-        Raw::Map(entries) => {
-            let mut object = serde_json::Map::with_capacity(entries.len());
-            for (k, v) in entries {
-                let key_place = place(text, k.referenced);
-                let name = k.value.key_text();
-                path.push_key(&name);
-                let v = convert(text, v, Some(key_place), path, map);
-                path.pop();
-                object.insert(name, v);
-            }
-            Value::Object(object)
-        }
-    }
-}
-
-/// A YAML node as parsed, before it is known to be a spec.
-#[derive(Debug)]
-enum Raw {
-    Null,
-    Bool(bool),
-    Int(i64),
-    UInt(u64),
-    Float(f64),
-    Str(String),
-    Seq(Vec<Spanned<Raw>>),
-    Map(Vec<(Spanned<Raw>, Spanned<Raw>)>),
-}
-
-impl Raw {
-    fn key_text(&self) -> String {
-        match self {
-            Raw::Null => "null".into(),
-            Raw::Bool(b) => b.to_string(),
-            Raw::Int(i) => i.to_string(),
-            Raw::UInt(u) => u.to_string(),
-            Raw::Float(f) => f.to_string(),
-            Raw::Str(s) => s.clone(),
-            Raw::Seq(_) | Raw::Map(_) => "<complex key>".into(),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for Raw {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(RawVisitor)
-    }
-}
-
-struct RawVisitor;
-
-impl<'de> Visitor<'de> for RawVisitor {
-    type Value = Raw;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any YAML value")
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Raw, E> {
-        Ok(Raw::Null)
-    }
-    fn visit_none<E: de::Error>(self) -> Result<Raw, E> {
-        Ok(Raw::Null)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Raw, D::Error> {
-        Raw::deserialize(d)
-    }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Raw, E> {
-        Ok(Raw::Bool(v))
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Raw, E> {
-        Ok(Raw::Int(v))
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Raw, E> {
-        Ok(Raw::UInt(v))
-    }
-    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Raw, E> {
-        Ok(Raw::Str(v.to_string()))
-    }
-    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Raw, E> {
-        Ok(Raw::Str(v.to_string()))
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Raw, E> {
-        Ok(Raw::Float(v))
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Raw, E> {
-        Ok(Raw::Str(v.to_owned()))
-    }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Raw, E> {
-        Ok(Raw::Str(v))
-    }
-    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Raw, E> {
-        Ok(Raw::Str(String::from_utf8_lossy(v).into_owned()))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Raw, A::Error> {
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element::<Spanned<Raw>>()? {
-            items.push(item);
-        }
-        Ok(Raw::Seq(items))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Raw, A::Error> {
-        let mut entries = Vec::new();
-        while let Some(key) = access.next_key::<Spanned<Raw>>()? {
-            let value = access.next_value::<Spanned<Raw>>()?;
-            entries.push((key, value));
-        }
-        Ok(Raw::Map(entries))
-    }
 }
 
 #[cfg(test)]

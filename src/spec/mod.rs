@@ -8,6 +8,7 @@ pub mod model;
 pub mod names;
 pub mod path;
 pub mod resolve;
+mod yaml;
 
 pub use load::{Loaded, Place, Source, SourceMap};
 pub use model::SpecFile;

@@ -1,0 +1,456 @@
+//! YAML text -> JSON value plus a tree of source places, built from saphyr-parser's event stream.
+//!
+//! Owns the input budget (nesting depth, node count including alias expansion), duplicate keys,
+//! merge keys and YAML 1.2 core-schema scalar resolution. It knows nothing of the spec format.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Span, Tag};
+use serde_json::{Map, Value};
+
+use super::load::{LoadProblem, MAX_DEPTH, MAX_NODES, Place, SyntaxKind};
+
+/// Where each node was written, mirroring the value's shape.
+#[derive(Debug, Clone)]
+pub enum Tree {
+    Leaf(Place),
+    Seq(Place, Vec<Tree>),
+    /// Entries in written order: key text, key place, value.
+    Map(Place, Vec<(String, Place, Tree)>),
+}
+
+impl Tree {
+    pub fn place(&self) -> Place {
+        match self {
+            Tree::Leaf(p) | Tree::Seq(p, _) | Tree::Map(p, _) => *p,
+        }
+    }
+}
+
+/// Parses one YAML document.
+pub fn build(text: &str) -> Result<(Value, Tree), LoadProblem> {
+    let mut b = Builder {
+        positions: Positions::new(text),
+        nodes: 0,
+        anchors: HashMap::new(),
+        stack: Vec::new(),
+        root: None,
+        documents: 0,
+    };
+    for event in Parser::new_from_str(text) {
+        let (event, span) = event.map_err(|e| {
+            let place = b.positions.place(*e.marker(), *e.marker());
+            syntax(classify(e.info()), e.info().to_owned(), place)
+        })?;
+        b.event(event, span)?;
+    }
+    b.root.ok_or(LoadProblem::Empty)
+}
+
+fn syntax(kind: SyntaxKind, message: String, place: Place) -> LoadProblem {
+    LoadProblem::Syntax {
+        kind,
+        message,
+        place: Some(place),
+    }
+}
+
+fn classify(info: &str) -> SyntaxKind {
+    let lower = info.to_ascii_lowercase();
+    if lower.contains("tab") {
+        SyntaxKind::Tabs
+    } else if lower.contains("recursion") || lower.contains("nest") {
+        SyntaxKind::Depth
+    } else {
+        SyntaxKind::Other
+    }
+}
+
+struct Anchored {
+    value: Value,
+    tree: Tree,
+    nodes: usize,
+}
+
+enum Frame {
+    Seq {
+        place: Place,
+        anchor: usize,
+        start_nodes: usize,
+        values: Vec<Value>,
+        trees: Vec<Tree>,
+    },
+    Map {
+        place: Place,
+        anchor: usize,
+        start_nodes: usize,
+        object: Map<String, Value>,
+        entries: Vec<(String, Place, Tree)>,
+        key: Option<(String, Place)>,
+        merges: Vec<(Value, Tree)>,
+    },
+}
+
+struct Builder<'a> {
+    positions: Positions<'a>,
+    nodes: usize,
+    anchors: HashMap<usize, Anchored>,
+    stack: Vec<Frame>,
+    root: Option<(Value, Tree)>,
+    documents: usize,
+}
+
+impl Builder<'_> {
+    fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), LoadProblem> {
+        let place = self.positions.place(span.start, span.end);
+        match event {
+            Event::DocumentStart(_) => {
+                self.documents += 1;
+                if self.documents > 1 {
+                    return Err(syntax(
+                        SyntaxKind::Other,
+                        "the file holds more than one YAML document (`---`)".into(),
+                        place,
+                    ));
+                }
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                self.count(1, place)?;
+                let value = resolve(text, style, tag.as_deref())
+                    .map_err(|m| syntax(SyntaxKind::Other, m, place))?;
+                self.push(value, Tree::Leaf(place), anchor, 1)?;
+            }
+            Event::SequenceStart(anchor, _) => {
+                self.open(place)?;
+                self.stack.push(Frame::Seq {
+                    place,
+                    anchor,
+                    start_nodes: self.nodes,
+                    values: Vec::new(),
+                    trees: Vec::new(),
+                });
+            }
+            Event::MappingStart(anchor, _) => {
+                self.open(place)?;
+                self.stack.push(Frame::Map {
+                    place,
+                    anchor,
+                    start_nodes: self.nodes,
+                    object: Map::new(),
+                    entries: Vec::new(),
+                    key: None,
+                    merges: Vec::new(),
+                });
+            }
+            Event::SequenceEnd | Event::MappingEnd => self.close(place)?,
+            Event::Alias(id) => {
+                let Some(a) = self.anchors.get(&id) else {
+                    return Err(syntax(
+                        SyntaxKind::Other,
+                        "alias to an unknown anchor".into(),
+                        place,
+                    ));
+                };
+                let (value, tree, nodes) = (a.value.clone(), a.tree.clone(), a.nodes);
+                self.count(nodes, place)?;
+                self.push(value, tree, 0, nodes)?;
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn count(&mut self, n: usize, place: Place) -> Result<(), LoadProblem> {
+        self.nodes += n;
+        if self.nodes > MAX_NODES {
+            return Err(syntax(
+                SyntaxKind::Expansion,
+                "the document expands to too many nodes through anchors and aliases".into(),
+                place,
+            ));
+        }
+        Ok(())
+    }
+
+    fn open(&mut self, place: Place) -> Result<(), LoadProblem> {
+        self.count(1, place)?;
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(syntax(
+                SyntaxKind::Depth,
+                format!("nesting is deeper than {MAX_DEPTH} levels"),
+                place,
+            ));
+        }
+        Ok(())
+    }
+
+    /// Ends the innermost container. A container written on one line (`{ a: 1 }`) is underlined
+    /// whole; a block container only at its start, so findings do not paint half the file.
+    fn close(&mut self, end: Place) -> Result<(), LoadProblem> {
+        let whole = |mut place: Place| {
+            if end.line == place.line && end.offset >= place.offset {
+                place.len = end.offset + end.len - place.offset;
+            }
+            place
+        };
+        let (value, tree, anchor, nodes) = match self.stack.pop() {
+            Some(Frame::Seq {
+                place,
+                anchor,
+                start_nodes,
+                values,
+                trees,
+            }) => (
+                Value::Array(values),
+                Tree::Seq(whole(place), trees),
+                anchor,
+                self.nodes - start_nodes + 1,
+            ),
+            Some(Frame::Map {
+                place,
+                anchor,
+                start_nodes,
+                mut object,
+                mut entries,
+                merges,
+                ..
+            }) => {
+                // `<<: *base` merges keys the mapping does not set itself (YAML 1.1 merge key).
+                for (merged, tree) in merges {
+                    let (Value::Object(from), Tree::Map(_, from_entries)) = (merged, tree) else {
+                        continue;
+                    };
+                    for ((k, v), (_, kp, t)) in from.into_iter().zip(from_entries) {
+                        if !object.contains_key(&k) {
+                            object.insert(k.clone(), v);
+                            entries.push((k, kp, t));
+                        }
+                    }
+                }
+                (
+                    Value::Object(object),
+                    Tree::Map(whole(place), entries),
+                    anchor,
+                    self.nodes - start_nodes + 1,
+                )
+            }
+            None => return Ok(()),
+        };
+        self.push(value, tree, anchor, nodes)
+    }
+
+    fn push(
+        &mut self,
+        value: Value,
+        tree: Tree,
+        anchor: usize,
+        nodes: usize,
+    ) -> Result<(), LoadProblem> {
+        if anchor != 0 {
+            self.anchors.insert(
+                anchor,
+                Anchored {
+                    value: value.clone(),
+                    tree: tree.clone(),
+                    nodes,
+                },
+            );
+        }
+        match self.stack.last_mut() {
+            None => self.root = Some((value, tree)),
+            Some(Frame::Seq { values, trees, .. }) => {
+                values.push(value);
+                trees.push(tree);
+            }
+            Some(Frame::Map {
+                object,
+                entries,
+                key,
+                merges,
+                ..
+            }) => match key.take() {
+                None => {
+                    let Tree::Leaf(place) = tree else {
+                        return Err(syntax(
+                            SyntaxKind::Other,
+                            "a key must be a plain value, not a list or a mapping".into(),
+                            tree.place(),
+                        ));
+                    };
+                    let text = match value {
+                        Value::String(s) => s,
+                        Value::Null => "null".to_owned(),
+                        other => other.to_string(),
+                    };
+                    *key = Some((text, place));
+                }
+                Some((name, key_place)) => {
+                    if name == "<<" {
+                        match (value, tree) {
+                            (Value::Array(items), Tree::Seq(_, trees)) => {
+                                merges.extend(items.into_iter().zip(trees));
+                            }
+                            (other, tree) => merges.push((other, tree)),
+                        }
+                    } else if object.contains_key(&name) {
+                        return Err(syntax(
+                            SyntaxKind::DuplicateKey,
+                            format!("duplicate mapping key: {name}"),
+                            key_place,
+                        ));
+                    } else {
+                        object.insert(name.clone(), value);
+                        entries.push((name, key_place, tree));
+                    }
+                }
+            },
+        }
+        Ok(())
+    }
+}
+
+/// YAML 1.2 core schema (section 10.3.2): plain scalars may be null, booleans, integers or floats;
+/// quoted and block scalars are strings. `!!str` forces a string; other tags are refused.
+fn resolve(text: Cow<'_, str>, style: ScalarStyle, tag: Option<&Tag>) -> Result<Value, String> {
+    if let Some(tag) = tag {
+        if !tag.is_yaml_core_schema() {
+            return Err(format!(
+                "tag `{}{}` is not supported; a spec uses plain YAML values",
+                tag.handle, tag.suffix
+            ));
+        }
+        if tag.suffix == "str" {
+            return Ok(Value::String(text.into_owned()));
+        }
+    }
+    if style != ScalarStyle::Plain {
+        return Ok(Value::String(text.into_owned()));
+    }
+    let s = text.as_ref();
+    Ok(match s {
+        "" | "~" | "null" | "Null" | "NULL" => Value::Null,
+        "true" | "True" | "TRUE" => Value::Bool(true),
+        "false" | "False" | "FALSE" => Value::Bool(false),
+        _ => number(s).unwrap_or_else(|| Value::String(text.into_owned())),
+    })
+}
+
+fn number(s: &str) -> Option<Value> {
+    let digits = s.strip_prefix(['-', '+']).unwrap_or(s);
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        let t = s.trim_start_matches('+');
+        return t
+            .parse::<i64>()
+            .map(Value::from)
+            .or_else(|_| t.parse::<u64>().map(Value::from))
+            .ok();
+    }
+    if let Some(oct) = s.strip_prefix("0o") {
+        return i64::from_str_radix(oct, 8).ok().map(Value::from);
+    }
+    if let Some(hex) = s.strip_prefix("0x") {
+        return i64::from_str_radix(hex, 16).ok().map(Value::from);
+    }
+    let float_chars = digits
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'));
+    if float_chars && digits.bytes().any(|b| b.is_ascii_digit()) && digits.contains(['.', 'e', 'E'])
+    {
+        return s
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+            .map(Value::Number);
+    }
+    None
+}
+
+/// Turns the parser's character positions into byte offsets, walking forward through the text.
+struct Positions<'a> {
+    text: &'a str,
+    ascii: bool,
+    chars: usize,
+    bytes: usize,
+}
+
+impl<'a> Positions<'a> {
+    fn new(text: &'a str) -> Self {
+        Positions {
+            text,
+            ascii: text.is_ascii(),
+            chars: 0,
+            bytes: 0,
+        }
+    }
+
+    fn byte(&mut self, char_index: usize) -> usize {
+        if self.ascii {
+            return char_index.min(self.text.len());
+        }
+        if char_index < self.chars {
+            (self.chars, self.bytes) = (0, 0);
+        }
+        for c in self.text[self.bytes..].chars() {
+            if self.chars == char_index {
+                break;
+            }
+            self.chars += 1;
+            self.bytes += c.len_utf8();
+        }
+        self.bytes
+    }
+
+    fn place(&mut self, start: Marker, end: Marker) -> Place {
+        let offset = self.byte(start.index());
+        let end = self.byte(end.index().max(start.index()));
+        Place {
+            offset,
+            len: end - offset,
+            line: u32::try_from(start.line()).unwrap_or(u32::MAX),
+            column: u32::try_from(start.col() + 1).unwrap_or(u32::MAX),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn core_schema_scalars() {
+        let plain =
+            |s: &str| resolve(Cow::Borrowed(s), ScalarStyle::Plain, None).expect("resolves");
+        assert_eq!(plain("~"), Value::Null);
+        assert_eq!(plain("true"), Value::Bool(true));
+        assert_eq!(plain("yes"), Value::String("yes".into()));
+        assert_eq!(plain("42"), Value::from(42));
+        assert_eq!(plain("-7"), Value::from(-7));
+        assert_eq!(plain("0x1F"), Value::from(31));
+        assert_eq!(plain("1.5"), serde_json::json!(1.5));
+        assert_eq!(plain("1.5h"), Value::String("1.5h".into()));
+        assert_eq!(plain(".inf"), Value::String(".inf".into()));
+        let quoted =
+            resolve(Cow::Borrowed("42"), ScalarStyle::DoubleQuoted, None).expect("resolves");
+        assert_eq!(quoted, Value::String("42".into()));
+    }
+
+    #[test]
+    fn merge_keys_and_aliases() {
+        let (value, _) =
+            build("base: &b { a: 1, b: 2 }\nthing:\n  <<: *b\n  b: 3\n").expect("parses");
+        assert_eq!(value["thing"], serde_json::json!({ "b": 3, "a": 1 }));
+    }
+
+    #[test]
+    fn korean_text_gets_byte_offsets() {
+        let text = "title: 서고배치\nname: x\n";
+        let (_, tree) = build(text).expect("parses");
+        let Tree::Map(_, entries) = tree else {
+            panic!("a mapping")
+        };
+        let name = entries[1].2.place();
+        assert_eq!(&text[name.offset..name.offset + name.len], "x");
+        assert_eq!((name.line, name.column), (2, 7));
+    }
+}
