@@ -187,8 +187,8 @@ fn read_policy(path: &PathBuf) -> Result<crate::spec::model::Policy, CliError> {
         detail,
     };
     let text = crate::spec::load::decode(&bytes).map_err(|p| invalid(p.to_string()))?;
-    let loaded = crate::spec::load::parse(&text).map_err(|p| invalid(p.to_string()))?;
-    serde_path_to_error::deserialize(&loaded.value).map_err(|e| {
+    let value = crate::spec::load::parse(&text).map_err(|p| invalid(p.to_string()))?;
+    serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         invalid(format!("{path}: {}", e.into_inner()))
     })

@@ -12,6 +12,8 @@ mod schema;
 
 use std::collections::HashSet;
 
+use serde::Deserialize;
+
 pub use finding::{Finding, Related, Severity, did_you_mean};
 
 use crate::lang::Lang;
@@ -81,8 +83,8 @@ pub fn check_bytes(name: &str, bytes: &[u8], options: &Options) -> Report {
             return report;
         }
     }
-    let loaded = match load::parse(&report.source.text) {
-        Ok(loaded) => loaded,
+    let value = match load::parse(&report.source.text) {
+        Ok(value) => value,
         Err(problem) => {
             let finding = load_finding(&problem, lang);
             if let LoadProblem::Syntax {
@@ -95,31 +97,20 @@ pub fn check_bytes(name: &str, bytes: &[u8], options: &Options) -> Report {
             return report;
         }
     };
-    report.map = loaded.map;
-    report.findings = schema::validate(&loaded.value, lang);
+    report.findings = schema::validate(&value, lang);
     if report.findings.is_empty() {
-        match serde_path_to_error::deserialize::<_, SpecFile>(&loaded.value) {
+        match SpecFile::deserialize(value) {
             Ok(mut file) => {
                 if let Some(policy) = &options.policy {
                     file.policy = Some(policy.clone());
                 }
-                let spec = crate::spec::resolve(&file);
+                let spec = crate::spec::resolve(file);
                 report.findings = rules::run(&spec, lang);
                 report.spec = Some(spec);
             }
-            Err(e) => {
-                let path = Path::from_pointer(&pointer_of(e.path()));
-                let inner = e.into_inner().to_string();
-                report.findings.push(Finding::error(
-                    "MSA004",
-                    path,
-                    tr!(
-                        lang,
-                        "this value does not fit the spec format: {inner}",
-                        "이 값은 spec 형식에 맞지 않습니다: {inner}"
-                    ),
-                ));
-            }
+            Err(plain) => report
+                .findings
+                .push(shape_finding(&report.source.text, &plain, lang)),
         }
     }
     let ignored: HashSet<&str> = report
@@ -129,6 +120,10 @@ pub fn check_bytes(name: &str, bytes: &[u8], options: &Options) -> Report {
         .unwrap_or_default();
     let mut findings = std::mem::take(&mut report.findings);
     findings.retain(|f| !ignored.contains(f.code));
+    if !findings.is_empty() {
+        // Only now is it worth reading the text again for positions.
+        report.map = load::places(&report.source.text);
+    }
     findings.sort_by_key(|f| {
         (
             report.place(f).map_or(0, |p| p.offset),
@@ -139,6 +134,30 @@ pub fn check_bytes(name: &str, bytes: &[u8], options: &Options) -> Report {
     findings.dedup();
     report.findings = findings;
     report
+}
+
+/// A value the schema accepted but the types refused (a schema/type mismatch; should not happen).
+/// Tracking the path doubles the cost of deserializing, so it is done only here, on a second read.
+fn shape_finding(text: &str, plain: &serde_json::Error, lang: Lang) -> Finding {
+    let located = load::parse(text)
+        .ok()
+        .and_then(|v| serde_path_to_error::deserialize::<_, SpecFile>(v).err());
+    let (path, inner) = match located {
+        Some(e) => (
+            Path::from_pointer(&pointer_of(e.path())),
+            e.into_inner().to_string(),
+        ),
+        None => (Path::root(), plain.to_string()),
+    };
+    Finding::error(
+        "MSA004",
+        path,
+        tr!(
+            lang,
+            "this value does not fit the spec format: {inner}",
+            "이 값은 spec 형식에 맞지 않습니다: {inner}"
+        ),
+    )
 }
 
 fn pointer_of(path: &serde_path_to_error::Path) -> String {

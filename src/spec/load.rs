@@ -124,13 +124,6 @@ pub enum SyntaxKind {
     Other,
 }
 
-/// A parsed document.
-#[derive(Debug, Clone)]
-pub struct Loaded {
-    pub value: Value,
-    pub map: SourceMap,
-}
-
 /// Turns raw bytes into text, refusing what cannot be a spec. A UTF-8 byte order mark is dropped.
 pub fn decode(bytes: &[u8]) -> Result<String, LoadProblem> {
     if bytes.len() > MAX_BYTES {
@@ -148,16 +141,20 @@ pub fn decode(bytes: &[u8]) -> Result<String, LoadProblem> {
     }
 }
 
-/// Parses YAML (or JSON) text into a value and a source map, within the input budget.
-pub fn parse(text: &str) -> Result<Loaded, LoadProblem> {
+/// Parses YAML (or JSON) text into a value, within the input budget. Places are not recorded:
+/// `places` reads the text again for that, only when there is a finding to point at.
+pub fn parse(text: &str) -> Result<Value, LoadProblem> {
     if text.trim().is_empty() || only_comments(text) {
         return Err(LoadProblem::Empty);
     }
-    let (value, tree) = yaml::build(text)?;
-    Ok(Loaded {
-        value,
-        map: SourceMap { root: Some(tree) },
-    })
+    yaml::build(text, false).map(|(value, _)| value)
+}
+
+/// Where every node of a document that `parse` accepted was written.
+pub fn places(text: &str) -> SourceMap {
+    SourceMap {
+        root: yaml::build(text, true).ok().map(|(_, tree)| tree),
+    }
 }
 
 fn only_comments(text: &str) -> bool {
@@ -180,17 +177,15 @@ mod tests {
     #[test]
     fn places_point_at_keys_and_values() {
         let text = "a: 1\nlist:\n  - name: x\n    other: yes\n";
-        let loaded = parse(text).expect("parses");
-        let key = loaded.map.key(&p("list[0].other")).expect("known");
+        parse(text).expect("parses");
+        let map = places(text);
+        let key = map.key(&p("list[0].other")).expect("known");
         assert_eq!((key.line, key.column), (4, 5));
-        let value = loaded.map.value(&p("list[0].name")).expect("known");
+        let value = map.value(&p("list[0].name")).expect("known");
         assert_eq!((value.line, value.column), (3, 11));
         assert_eq!(&text[value.offset..value.offset + value.len], "x");
         // Unknown paths fall back to the nearest written ancestor.
-        assert_eq!(
-            loaded.map.key(&p("list[0].missing")),
-            loaded.map.key(&p("list[0]"))
-        );
+        assert_eq!(map.key(&p("list[0].missing")), map.key(&p("list[0]")));
     }
 
     #[test]

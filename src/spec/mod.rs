@@ -10,7 +10,7 @@ pub mod path;
 pub mod resolve;
 mod yaml;
 
-pub use load::{Loaded, Place, Source, SourceMap};
+pub use load::{Place, Source, SourceMap};
 pub use model::SpecFile;
 pub use path::Path;
 pub use resolve::{Spec, resolve};

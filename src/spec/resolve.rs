@@ -299,119 +299,46 @@ impl Spec {
     }
 }
 
-/// Builds the checked model from a file that passed the schema.
-pub fn resolve(file: &SpecFile) -> Spec {
+/// Builds the checked model from a file that passed the schema. Takes the file by value: its
+/// strings move into the model instead of being copied.
+pub fn resolve(file: SpecFile) -> Spec {
     let dr_table = DrTable::with_overrides(&file.dr_profiles);
     let level = |dr: &model::Dr| {
         let row = dr_table.profile(dr.grade);
+        let parse =
+            |d: &Option<super::names::Duration>| d.as_ref().and_then(super::names::Duration::parse);
         DrLevel {
             grade: dr.grade,
             strategy: dr.strategy.unwrap_or(row.strategy),
-            rto: dr
-                .rto
-                .as_ref()
-                .and_then(super::names::Duration::parse)
-                .unwrap_or(row.rto),
-            rpo: dr
-                .rpo
-                .as_ref()
-                .and_then(super::names::Duration::parse)
-                .unwrap_or(row.rpo),
+            rto: parse(&dr.rto).unwrap_or(row.rto),
+            rpo: parse(&dr.rpo).unwrap_or(row.rpo),
             write_strategy: dr.write_strategy,
         }
     };
     let contexts: Vec<Context> = file
         .contexts
-        .iter()
-        .map(|c| {
-            let events = c.events.clone().unwrap_or_default();
-            Context {
-                name: c.name.to_string(),
-                title: c.title.clone(),
-                purpose: c.purpose.clone(),
-                rationale: c.rationale.clone(),
-                team: c.team.as_ref().map(ToString::to_string),
-                stack: c.stack,
-                dr: c.dr.as_ref().map(level),
-                data: c.data.as_ref().map_or_else(
-                    || Data {
-                        store: Store::None,
-                        database: c.name.replace('-', "_"),
-                        tables: Vec::new(),
-                    },
-                    |d| Data {
-                        store: d.store,
-                        database: d
-                            .database
-                            .as_ref()
-                            .map_or_else(|| c.name.replace('-', "_"), ToString::to_string),
-                        tables: d.tables.iter().map(ToString::to_string).collect(),
-                    },
-                ),
-                types: c
-                    .types
-                    .iter()
-                    .map(|t| TypeDef {
-                        name: t.name.to_string(),
-                        aggregate: t.aggregate,
-                        description: t.description.clone(),
-                        fields: fields(&t.fields),
-                    })
-                    .collect(),
-                operations: c.operations.iter().map(operation).collect(),
-                publishes: events
-                    .publishes
-                    .iter()
-                    .map(|e| Event {
-                        name: e.name.to_string(),
-                        fields: fields(&e.fields),
-                        description: e.description.clone(),
-                    })
-                    .collect(),
-                consumes: events
-                    .consumes
-                    .iter()
-                    .map(|e| EventRef {
-                        name: e.name.to_string(),
-                        from: e.from.to_string(),
-                    })
-                    .collect(),
-                calls: c
-                    .calls
-                    .iter()
-                    .map(|call| Call {
-                        context: call.context.to_string(),
-                        operation: call.operation.to_string(),
-                        timeout: call
-                            .timeout
-                            .as_ref()
-                            .and_then(super::names::Duration::parse),
-                        retries: call.retries.unwrap_or(0),
-                        circuit_breaker: call.circuit_breaker,
-                        critical: call.critical,
-                    })
-                    .collect(),
-            }
-        })
+        .into_iter()
+        .map(|c| context(c, &level))
         .collect();
     let mut index = HashMap::with_capacity(contexts.len());
     for (i, c) in contexts.iter().enumerate() {
         index.entry(c.name.clone()).or_insert(i);
     }
+    let gateway = Gateway {
+        dr: file.gateway.dr.as_ref().map(level),
+        timeout: file
+            .gateway
+            .timeout
+            .as_ref()
+            .and_then(super::names::Duration::parse),
+        prefix: file.gateway.prefix,
+        rate_limit: file.gateway.rate_limit,
+    };
     Spec {
         version: file.msaforge,
-        system: file.system.clone(),
-        teams: file.teams.clone(),
-        gateway: Gateway {
-            prefix: file.gateway.prefix.clone(),
-            dr: file.gateway.dr.as_ref().map(level),
-            rate_limit: file.gateway.rate_limit.clone(),
-            timeout: file
-                .gateway
-                .timeout
-                .as_ref()
-                .and_then(super::names::Duration::parse),
-        },
+        system: file.system,
+        teams: file.teams,
+        gateway,
         dr_table,
         dr_profile_grades: file.dr_profiles.iter().map(|p| p.grade).collect(),
         policy: Policy::from_file(file.policy.as_ref()),
@@ -420,32 +347,103 @@ pub fn resolve(file: &SpecFile) -> Spec {
     }
 }
 
-fn fields(fields: &[model::Field]) -> Vec<Field> {
+fn context(c: model::Context, level: &impl Fn(&model::Dr) -> DrLevel) -> Context {
+    let name = c.name.0;
+    let events = c.events.unwrap_or_default();
+    let default_database = || name.replace('-', "_");
+    let data = match c.data {
+        None => Data {
+            store: Store::None,
+            database: default_database(),
+            tables: Vec::new(),
+        },
+        Some(d) => Data {
+            store: d.store,
+            database: d.database.map_or_else(default_database, |db| db.0),
+            tables: d.tables.into_iter().map(|t| t.0).collect(),
+        },
+    };
+    Context {
+        title: c.title,
+        purpose: c.purpose,
+        rationale: c.rationale,
+        team: c.team.map(|t| t.0),
+        stack: c.stack,
+        dr: c.dr.as_ref().map(level),
+        data,
+        types: c
+            .types
+            .into_iter()
+            .map(|t| TypeDef {
+                name: t.name.0,
+                aggregate: t.aggregate,
+                description: t.description,
+                fields: fields(t.fields),
+            })
+            .collect(),
+        operations: c.operations.into_iter().map(operation).collect(),
+        publishes: events
+            .publishes
+            .into_iter()
+            .map(|e| Event {
+                name: e.name.0,
+                fields: fields(e.fields),
+                description: e.description,
+            })
+            .collect(),
+        consumes: events
+            .consumes
+            .into_iter()
+            .map(|e| EventRef {
+                name: e.name.0,
+                from: e.from.0,
+            })
+            .collect(),
+        calls: c
+            .calls
+            .into_iter()
+            .map(|call| Call {
+                timeout: call
+                    .timeout
+                    .as_ref()
+                    .and_then(super::names::Duration::parse),
+                context: call.context.0,
+                operation: call.operation.0,
+                retries: call.retries.unwrap_or(0),
+                circuit_breaker: call.circuit_breaker,
+                critical: call.critical,
+            })
+            .collect(),
+        name,
+    }
+}
+
+fn fields(fields: Vec<model::Field>) -> Vec<Field> {
     fields
-        .iter()
+        .into_iter()
         .map(|f| {
-            let values: Vec<String> = f.values.iter().map(ToString::to_string).collect();
+            let values: Vec<String> = f.values.into_iter().map(|v| v.0).collect();
             Field {
-                name: f.name.to_string(),
                 ty: FieldType::parse(&f.ty, &values),
+                name: f.name.0,
                 optional: f.optional,
-                description: f.description.clone(),
+                description: f.description,
             }
         })
         .collect()
 }
 
-fn operation(o: &model::Operation) -> Operation {
+fn operation(o: model::Operation) -> Operation {
     Operation {
-        name: o.name.to_string(),
+        name: o.name.0,
         method: o.method,
-        path: o.path.clone(),
         params: path_params(&o.path),
+        path: o.path,
         request: o.request.as_deref().map(Body::parse),
         response: o.response.as_deref().map(Body::parse),
         exposure: o.exposure,
         timeout: o.timeout.as_ref().and_then(super::names::Duration::parse),
-        description: o.description.clone(),
+        description: o.description,
     }
 }
 

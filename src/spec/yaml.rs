@@ -28,9 +28,11 @@ impl Tree {
     }
 }
 
-/// Parses one YAML document.
-pub fn build(text: &str) -> Result<(Value, Tree), LoadProblem> {
+/// Parses one YAML document. With `track`, the tree records where every node was written;
+/// without it the tree is a single leaf, which is much cheaper for documents with no findings.
+pub fn build(text: &str, track: bool) -> Result<(Value, Tree), LoadProblem> {
     let mut b = Builder {
+        track,
         positions: Positions::new(text),
         nodes: 0,
         anchors: HashMap::new(),
@@ -93,6 +95,7 @@ enum Frame {
 }
 
 struct Builder<'a> {
+    track: bool,
     positions: Positions<'a>,
     nodes: usize,
     anchors: HashMap<usize, Anchored>,
@@ -119,7 +122,7 @@ impl Builder<'_> {
                 self.count(1, place)?;
                 let value = resolve(text, style, tag.as_deref())
                     .map_err(|m| syntax(SyntaxKind::Other, m, place))?;
-                self.push(value, Tree::Leaf(place), anchor, 1)?;
+                self.push(value, Tree::Leaf(place), place, anchor, 1)?;
             }
             Event::SequenceStart(anchor, _) => {
                 self.open(place)?;
@@ -154,7 +157,7 @@ impl Builder<'_> {
                 };
                 let (value, tree, nodes) = (a.value.clone(), a.tree.clone(), a.nodes);
                 self.count(nodes, place)?;
-                self.push(value, tree, 0, nodes)?;
+                self.push(value, tree, place, 0, nodes)?;
             }
             _ => {}
         }
@@ -194,19 +197,23 @@ impl Builder<'_> {
             }
             place
         };
-        let (value, tree, anchor, nodes) = match self.stack.pop() {
+        let track = self.track;
+        let (value, tree, place, anchor, start) = match self.stack.pop() {
             Some(Frame::Seq {
                 place,
                 anchor,
                 start_nodes,
                 values,
                 trees,
-            }) => (
-                Value::Array(values),
-                Tree::Seq(whole(place), trees),
-                anchor,
-                self.nodes - start_nodes + 1,
-            ),
+            }) => {
+                let place = whole(place);
+                let tree = if track {
+                    Tree::Seq(place, trees)
+                } else {
+                    Tree::Leaf(place)
+                };
+                (Value::Array(values), tree, place, anchor, start_nodes)
+            }
             Some(Frame::Map {
                 place,
                 anchor,
@@ -218,32 +225,43 @@ impl Builder<'_> {
             }) => {
                 // `<<: *base` merges keys the mapping does not set itself (YAML 1.1 merge key).
                 for (merged, tree) in merges {
-                    let (Value::Object(from), Tree::Map(_, from_entries)) = (merged, tree) else {
+                    let Value::Object(from) = merged else {
                         continue;
                     };
-                    for ((k, v), (_, kp, t)) in from.into_iter().zip(from_entries) {
-                        if !object.contains_key(&k) {
-                            object.insert(k.clone(), v);
-                            entries.push((k, kp, t));
+                    let mut from_entries = match tree {
+                        Tree::Map(_, e) => e,
+                        _ => Vec::new(),
+                    };
+                    for (k, v) in from {
+                        if object.contains_key(&k) {
+                            continue;
                         }
+                        if let Some(pos) = from_entries.iter().position(|e| e.0 == k) {
+                            entries.push(from_entries.swap_remove(pos));
+                        }
+                        object.insert(k, v);
                     }
                 }
-                (
-                    Value::Object(object),
-                    Tree::Map(whole(place), entries),
-                    anchor,
-                    self.nodes - start_nodes + 1,
-                )
+                let place = whole(place);
+                let tree = if track {
+                    Tree::Map(place, entries)
+                } else {
+                    Tree::Leaf(place)
+                };
+                (Value::Object(object), tree, place, anchor, start_nodes)
             }
             None => return Ok(()),
         };
-        self.push(value, tree, anchor, nodes)
+        let nodes = self.nodes - start + 1;
+        self.push(value, tree, place, anchor, nodes)
     }
 
+    /// Attaches a finished node to its parent: a list item, a mapping key, or a mapping value.
     fn push(
         &mut self,
         value: Value,
         tree: Tree,
+        place: Place,
         anchor: usize,
         nodes: usize,
     ) -> Result<(), LoadProblem> {
@@ -257,11 +275,14 @@ impl Builder<'_> {
                 },
             );
         }
+        let track = self.track;
         match self.stack.last_mut() {
             None => self.root = Some((value, tree)),
             Some(Frame::Seq { values, trees, .. }) => {
                 values.push(value);
-                trees.push(tree);
+                if track {
+                    trees.push(tree);
+                }
             }
             Some(Frame::Map {
                 object,
@@ -271,15 +292,13 @@ impl Builder<'_> {
                 ..
             }) => match key.take() {
                 None => {
-                    let Tree::Leaf(place) = tree else {
-                        return Err(syntax(
-                            SyntaxKind::Other,
-                            "a key must be a plain value, not a list or a mapping".into(),
-                            tree.place(),
-                        ));
-                    };
                     let text = match value {
                         Value::String(s) => s,
+                        Value::Array(_) | Value::Object(_) => {
+                            let message =
+                                "a key must be a plain value, not a list or a mapping".into();
+                            return Err(syntax(SyntaxKind::Other, message, place));
+                        }
                         Value::Null => "null".to_owned(),
                         other => other.to_string(),
                     };
@@ -287,11 +306,17 @@ impl Builder<'_> {
                 }
                 Some((name, key_place)) => {
                     if name == "<<" {
-                        match (value, tree) {
-                            (Value::Array(items), Tree::Seq(_, trees)) => {
-                                merges.extend(items.into_iter().zip(trees));
+                        match value {
+                            Value::Array(items) => {
+                                let mut trees = match tree {
+                                    Tree::Seq(_, t) => t.into_iter(),
+                                    _ => Vec::new().into_iter(),
+                                };
+                                for item in items {
+                                    merges.push((item, trees.next().unwrap_or(Tree::Leaf(place))));
+                                }
                             }
-                            (other, tree) => merges.push((other, tree)),
+                            other => merges.push((other, tree)),
                         }
                     } else if object.contains_key(&name) {
                         return Err(syntax(
@@ -300,8 +325,10 @@ impl Builder<'_> {
                             key_place,
                         ));
                     } else {
-                        object.insert(name.clone(), value);
-                        entries.push((name, key_place, tree));
+                        if track {
+                            entries.push((name.clone(), key_place, tree));
+                        }
+                        object.insert(name, value);
                     }
                 }
             },
@@ -437,15 +464,17 @@ mod tests {
 
     #[test]
     fn merge_keys_and_aliases() {
-        let (value, _) =
-            build("base: &b { a: 1, b: 2 }\nthing:\n  <<: *b\n  b: 3\n").expect("parses");
-        assert_eq!(value["thing"], serde_json::json!({ "b": 3, "a": 1 }));
+        for track in [true, false] {
+            let text = "base: &b { a: 1, b: 2 }\nthing:\n  <<: *b\n  b: 3\n";
+            let (value, _) = build(text, track).expect("parses");
+            assert_eq!(value["thing"], serde_json::json!({ "b": 3, "a": 1 }));
+        }
     }
 
     #[test]
     fn korean_text_gets_byte_offsets() {
         let text = "title: 서고배치\nname: x\n";
-        let (_, tree) = build(text).expect("parses");
+        let (_, tree) = build(text, true).expect("parses");
         let Tree::Map(_, entries) = tree else {
             panic!("a mapping")
         };
