@@ -534,7 +534,7 @@ pub const RULES: &[Rule] = &[
         W,
         true,
         t(
-            "Heuristic: a context whose type count is more than `policy.wrong_cut_sigma` (default 2) standard deviations from the mean.",
+            "Heuristic: a context whose type count is more than `policy.wrong_cut_sigma` (default 2) standard deviations from the mean. Needs at least six contexts: with fewer, no count can lie that far out.",
             "휴리스틱: 타입 수가 평균에서 `policy.wrong_cut_sigma`(기본 2) 표준편차보다 멀리 떨어진 컨텍스트입니다."
         ),
         t(

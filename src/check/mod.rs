@@ -181,7 +181,7 @@ fn load_finding(problem: &LoadProblem, lang: Lang) -> Finding {
         LoadProblem::Empty => Finding::error(
             "MSA001",
             root,
-            tr!(lang, "the file is empty", "파일이 비어 있습니다"),
+            tr!(lang, "the file is empty (nothing but blank lines or comments)", "파일이 비어 있습니다 (빈 줄이나 주석뿐)"),
         )
         .help(tr!(
             lang,

@@ -360,6 +360,7 @@ fn pattern_finding(
         let finding = Finding::error("MSA010", path, message);
         let suggestion = if max { None } else { name_kind.suggest(&shown) };
         return match suggestion {
+            Some(s) if shown.is_ascii() => finding.help(tr!(lang, "try `{s}`", "`{s}`처럼 쓰세요")),
             Some(s) => finding.help(tr!(
                 lang,
                 "try `{s}`; put any non-ASCII wording in `title`",

@@ -45,7 +45,7 @@ fn shared_persistence(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
                     "컨텍스트마다 자기 데이터베이스를 두고, 데이터는 API나 이벤트로 공유하세요"
                 ))
                 .related(
-                    ctx(j).key("data"),
+                    ctx(j).key("data").key("database"),
                     tr!(lang, "`{other}` uses it here", "`{other}`가 여기서 사용"),
                 ),
             );
@@ -261,7 +261,14 @@ fn events(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
                 .find(|o| o.publishes.iter().any(|p| p.name == e.name));
             finding = match (
                 publisher,
-                did_you_mean(name, from.publishes.iter().map(|p| p.name.as_str())),
+                did_you_mean(
+                    name,
+                    from.publishes.iter().map(|p| p.name.as_str()).filter(|p| {
+                        !c.consumes
+                            .iter()
+                            .any(|other| other.from == e.from && other.name == *p)
+                    }),
+                ),
             ) {
                 (Some(p), _) => {
                     let p = &p.name;
@@ -352,7 +359,9 @@ fn teams(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
 fn heuristics(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
     let counts: Vec<f64> = spec.contexts.iter().map(|c| c.types.len() as f64).collect();
     let n = counts.len() as f64;
-    if counts.len() >= 3 {
+    // With five or fewer contexts no value can lie more than two standard deviations from the
+    // mean (the bound is the square root of n - 1), so the rule needs at least six to say anything.
+    if counts.len() >= 6 {
         let mean = counts.iter().sum::<f64>() / n;
         let sd = (counts.iter().map(|c| (c - mean).powi(2)).sum::<f64>() / n).sqrt();
         let sigma = spec.policy.wrong_cut_sigma;

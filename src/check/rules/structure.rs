@@ -125,6 +125,21 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
         lang,
         out,
     );
+    let codes: Vec<&str> = crate::check::catalog::RULES
+        .iter()
+        .map(|r| r.code)
+        .collect();
+    for (i, code) in spec.policy.ignore.iter().enumerate() {
+        if !codes.contains(&code.as_str()) {
+            let path = Path::root().key("policy").key("ignore").index(i);
+            let finding = unknown(path, "rule code", code, &codes, lang);
+            out.push(finding.help(tr!(
+                lang,
+                "run `msaforge explain` to list every rule code",
+                "`msaforge explain`으로 모든 규칙 코드를 볼 수 있습니다"
+            )));
+        }
+    }
     let teams: Vec<&str> = spec.teams.iter().map(|t| t.name.as_str()).collect();
     let contexts: Vec<&str> = spec.contexts.iter().map(|c| c.name.as_str()).collect();
 
@@ -427,6 +442,7 @@ pub(super) fn unknown(
         "team" => "팀",
         "operation" => "오퍼레이션",
         "type" => "타입",
+        "rule code" => "규칙 코드",
         _ => kind,
     };
     let finding = Finding::error(
