@@ -124,7 +124,7 @@ pub fn check_bytes(name: &str, bytes: &[u8], options: &Options) -> Report {
         // Only now is it worth reading the text again for positions.
         report.map = load::places(&report.source.text);
     }
-    findings.sort_by_key(|f| {
+    findings.sort_by_cached_key(|f| {
         (
             report.place(f).map_or(0, |p| p.offset),
             f.code,
@@ -188,15 +188,14 @@ fn load_finding(problem: &LoadProblem, lang: Lang) -> Finding {
             "start from an example (copy examples/records-archive.yaml) or let `msaforge design` write one",
             "예제에서 시작하세요: examples/records-archive.yaml을 복사하거나 `msaforge design`을 실행하세요"
         )),
-        LoadProblem::TooLarge { bytes } => {
+        LoadProblem::TooLarge => {
             let max = load::MAX_BYTES / (1024 * 1024);
-            let mib = *bytes / (1024 * 1024);
             Finding::error(
                 "MSA001",
                 root,
-                tr!(lang, "the file is {mib} MiB; a spec may be at most {max} MiB", "파일 크기가 {mib} MiB입니다. spec은 최대 {max} MiB까지 허용됩니다"),
+                tr!(lang, "the file is larger than {max} MiB, the most a spec may be", "파일이 spec 최대 크기인 {max} MiB보다 큽니다"),
             )
-            .help(tr!(lang, "check that this is the spec you meant; a thousand contexts fit in about 1 MiB", "의도한 spec 파일인지 확인하세요. 컨텍스트 1,000개도 약 1 MiB입니다"))
+            .help(tr!(lang, "check that this is the spec you meant; a thousand contexts fit in about 2 MiB", "의도한 spec 파일인지 확인하세요. 컨텍스트 1,000개도 약 2 MiB입니다"))
         }
         LoadProblem::NotText { offset } => Finding::error(
             "MSA001",

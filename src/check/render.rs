@@ -48,7 +48,7 @@ pub fn human(report: &Report, lang: Lang, color: bool) -> String {
                 .iter()
                 .filter_map(|r| report.map.best(&r.path).map(|p| (p, r.message.clone())))
                 .collect(),
-            source: place.map(|_| source.clone()),
+            source: place.map(|_| &source),
             lang,
         };
         // Writing to a String cannot fail.
@@ -77,7 +77,7 @@ struct Rendered<'a> {
     finding: &'a Finding,
     place: Option<Place>,
     related: Vec<(Place, String)>,
-    source: Option<NamedSource<String>>,
+    source: Option<&'a NamedSource<String>>,
     lang: Lang,
 }
 
@@ -123,7 +123,7 @@ impl Diagnostic for Rendered<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+        self.source.map(|s| s as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {

@@ -94,8 +94,9 @@ impl SourceMap {
 pub enum LoadProblem {
     #[error("the file is empty")]
     Empty,
-    #[error("the file is {bytes} bytes; at most {MAX_BYTES} are accepted")]
-    TooLarge { bytes: usize },
+    /// Larger than `MAX_BYTES` (callers may stop reading just past the limit).
+    #[error("the file is larger than {MAX_BYTES} bytes, the most a spec may be")]
+    TooLarge,
     #[error("the file is not UTF-8 text (binary data at byte {offset})")]
     NotText { offset: usize },
     #[error("YAML syntax error: {message}{}", at(*place))]
@@ -127,7 +128,7 @@ pub enum SyntaxKind {
 /// Turns raw bytes into text, refusing what cannot be a spec. A UTF-8 byte order mark is dropped.
 pub fn decode(bytes: &[u8]) -> Result<String, LoadProblem> {
     if bytes.len() > MAX_BYTES {
-        return Err(LoadProblem::TooLarge { bytes: bytes.len() });
+        return Err(LoadProblem::TooLarge);
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if let Some(offset) = bytes.iter().position(|&b| b == 0) {

@@ -40,11 +40,6 @@ impl Path {
         self.0.push(Segment::Index(index));
     }
 
-    /// Removes the last segment; false at the root.
-    pub fn pop(&mut self) -> bool {
-        self.0.pop().is_some()
-    }
-
     pub fn segments(&self) -> &[Segment] {
         &self.0
     }

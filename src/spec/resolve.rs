@@ -219,10 +219,6 @@ impl Context {
     pub fn operation(&self, name: &str) -> Option<&Operation> {
         self.operations.iter().find(|o| o.name == name)
     }
-
-    pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
-        self.types.iter().find(|t| t.name == name)
-    }
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -209,3 +209,22 @@ fn explain_in_both_languages() {
         insta::assert_snapshot!("explain-list", stdout(&list));
     });
 }
+
+#[test]
+fn huge_and_binary_files_exit_one_with_a_reason() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let huge = dir.path().join("huge.yaml");
+    std::fs::write(&huge, "# padding\n".repeat(1024 * 1024)).expect("write 10 MB");
+    let out = msaforge(&["check", huge.to_str().expect("utf-8 path")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("larger than 4 MiB"),
+        "{}",
+        stdout(&out)
+    );
+    let binary = dir.path().join("binary.yaml");
+    std::fs::write(&binary, [0x7f, b'E', b'L', b'F', 0, 1, 2]).expect("write binary");
+    let out = msaforge(&["check", binary.to_str().expect("utf-8 path")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("not UTF-8 text"), "{}", stdout(&out));
+}
