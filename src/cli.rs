@@ -40,6 +40,25 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         policy: Option<PathBuf>,
     },
+    /// Generate the system from a spec: services, gateway, compose file and docs.
+    Generate {
+        /// The spec file (YAML or JSON).
+        spec: PathBuf,
+        /// The output directory (created if missing).
+        #[arg(short, long, value_name = "DIR")]
+        output: PathBuf,
+        /// A directory of templates that replace the embedded ones of the same name.
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
+        /// List what would be written, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Write into a non-empty directory that msaforge did not create.
+        #[arg(long)]
+        force: bool,
+        #[arg(long, value_enum)]
+        lang: Option<Lang>,
+    },
     /// Print the JSON Schema of the spec format (for editors: `# yaml-language-server: $schema=...`).
     Schema,
     /// Explain a rule: what it checks, why it matters, how to fix it, where the idea comes from.
@@ -70,6 +89,9 @@ pub enum CliError {
         help("run `msaforge explain` to list every rule")
     )]
     UnknownRule(String),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Generate(#[from] crate::generate::GenerateError),
     #[error("the policy file {path} is not valid")]
     #[diagnostic(code(msaforge::usage), help("{detail}"))]
     Policy { path: String, detail: String },
@@ -81,8 +103,12 @@ pub fn run() -> i32 {
     match dispatch(cli) {
         Ok(code) => code,
         Err(error) => {
+            let code = match &error {
+                CliError::Generate(crate::generate::GenerateError::NotOurs { .. } | crate::generate::GenerateError::Escape { .. }) => exit::REFUSED,
+                _ => exit::USAGE,
+            };
             eprintln!("{:?}", miette::Report::new(error));
-            exit::USAGE
+            code
         }
     }
 }
@@ -110,6 +136,18 @@ fn dispatch(cli: Cli) -> Result<i32, CliError> {
             } else {
                 exit::OK
             })
+        }
+        Command::Generate { spec, output, templates, dry_run, force, lang } => {
+            let lang = lang.unwrap_or_else(Lang::from_env);
+            let (name, bytes) = read_input(&spec)?;
+            let report = check::check_bytes(&name, &bytes, &check::Options { lang, policy: None });
+            let Some(checked) = report.spec.as_ref().filter(|_| !report.has_errors()) else {
+                eprint!("{}", render::human(&report, lang, std::io::stderr().is_terminal()));
+                eprintln!("{}", lang.pick("msaforge generates only from a spec without errors.", "msaforge는 오류가 없는 spec에서만 생성합니다."));
+                return Ok(exit::SPEC_ERRORS);
+            };
+            crate::generate::run(checked, &output, &crate::generate::Options { templates }, dry_run, force, lang)?;
+            Ok(exit::OK)
         }
         Command::Schema => {
             let schema = crate::spec::json_schema();

@@ -6,3 +6,5 @@ pub const OK: i32 = 0;
 pub const SPEC_ERRORS: i32 = 1;
 /// Usage or I/O error: bad flags, unreadable files, an unknown rule code.
 pub const USAGE: i32 = 2;
+/// Refused to protect the user's files: a foreign non-empty output directory, or a path escaping it.
+pub const REFUSED: i32 = 3;

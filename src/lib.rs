@@ -1,6 +1,7 @@
 //! msaforge: from a domain description to a production-shaped microservice system.
 //!
-//! The pipeline stages are modules: `spec` (the format), `check` (the rules). `run` is the whole
+//! The pipeline stages are modules: `spec` (the format), `check` (the rules),
+//! `generate` (templates to files). `run` is the whole
 //! command line; `main.rs` only maps its result to an exit code.
 
 #[macro_use]
@@ -8,6 +9,7 @@ pub mod lang;
 pub mod check;
 pub mod cli;
 pub mod exit;
+pub mod generate;
 pub mod spec;
 
 pub use cli::run;

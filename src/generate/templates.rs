@@ -1,0 +1,124 @@
+//! The template set: the manifest of files to produce, the minijinja environment that renders them,
+//! and the loader that looks in the user's `--templates DIR` first and in the embedded set second.
+//!
+//! Rendering only; deciding what to write and writing it is `generate::write`'s job.
+
+use std::path::PathBuf;
+
+use minijinja::{AutoEscape, Environment, UndefinedBehavior, syntax::SyntaxConfig};
+use serde::Deserialize;
+
+use super::GenerateError;
+
+/// The templates shipped in the binary (the reference prototype is not part of the set).
+#[derive(rust_embed::Embed)]
+#[folder = "templates/"]
+#[exclude = "rust-axum/prototype/*"]
+struct Embedded;
+
+/// Where a template's text comes from.
+#[derive(Debug, Clone, Default)]
+pub struct Source {
+    /// A directory whose files replace embedded templates of the same name.
+    pub overrides: Option<PathBuf>,
+}
+
+impl Source {
+    /// The text of a template, from the override directory or the embedded set.
+    pub fn read(&self, name: &str) -> Result<Option<String>, GenerateError> {
+        if name.split('/').any(|s| s == ".." || s.is_empty()) || name.starts_with('/') {
+            return Ok(None);
+        }
+        if let Some(dir) = &self.overrides {
+            let path = dir.join(name);
+            if path.is_file() {
+                return std::fs::read_to_string(&path)
+                    .map(Some)
+                    .map_err(|source| GenerateError::ReadTemplate { path: path.display().to_string(), source });
+            }
+        }
+        Ok(Embedded::get(name).map(|f| String::from_utf8_lossy(&f.data).into_owned()))
+    }
+}
+
+/// How a generated file is treated when the system is generated again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Policy {
+    /// Always rewritten; marked as generated.
+    #[default]
+    Managed,
+    /// Merged with the user's edits (3-way) on regeneration.
+    Merge,
+    /// Created if missing, never touched again: the user's code.
+    Once,
+}
+
+/// Which contexts a per-context entry applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Each {
+    System,
+    Context,
+}
+
+/// One line of the manifest.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    pub template: String,
+    /// Output path, itself a template (`services/{{ ctx.name }}/Cargo.toml`).
+    pub path: String,
+    #[serde(default = "system")]
+    pub each: Each,
+    /// Only for contexts of this stack.
+    #[serde(default)]
+    pub stack: Option<String>,
+    /// Only for contexts where this expression is true (`ctx.calls`).
+    #[serde(default)]
+    pub when: Option<String>,
+    #[serde(default)]
+    pub policy: Policy,
+}
+
+fn system() -> Each {
+    Each::System
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    pub files: Vec<Entry>,
+}
+
+impl Manifest {
+    pub fn load(source: &Source) -> Result<Self, GenerateError> {
+        let text = source.read("manifest.yaml")?.ok_or(GenerateError::NoManifest)?;
+        let value = crate::spec::load::parse(&text).map_err(|e| GenerateError::Manifest(e.to_string()))?;
+        serde_path_to_error::deserialize(value).map_err(|e| GenerateError::Manifest(format!("{}: {}", e.path(), e.inner())))
+    }
+}
+
+/// The rendering environment: strict about undefined values, no HTML escaping, Jinja whitespace
+/// control, and the filters templates need to spell names and quote strings.
+pub fn environment(source: Source) -> Result<Environment<'static>, GenerateError> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_auto_escape_callback(|_| AutoEscape::None);
+    let syntax = SyntaxConfig::builder()
+        .trim_blocks(true)
+        .lstrip_blocks(true)
+        .keep_trailing_newline(true)
+        .build()
+        .map_err(|e| GenerateError::Render { template: "<syntax>".into(), detail: e.to_string() })?;
+    env.set_syntax(syntax);
+    env.set_loader(move |name| source.read(name).map_err(|e| minijinja::Error::new(minijinja::ErrorKind::TemplateNotFound, e.to_string())));
+    env.add_filter("snake", |s: &str| heck::ToSnakeCase::to_snake_case(s));
+    env.add_filter("kebab", |s: &str| heck::ToKebabCase::to_kebab_case(s));
+    env.add_filter("pascal", |s: &str| heck::ToUpperCamelCase::to_upper_camel_case(s));
+    env.add_filter("camel", |s: &str| heck::ToLowerCamelCase::to_lower_camel_case(s));
+    env.add_filter("shouty", |s: &str| heck::ToShoutySnakeCase::to_shouty_snake_case(s));
+    // A JSON string literal: also a valid YAML double-quoted scalar and TOML basic string.
+    env.add_filter("quote", |s: &str| serde_json::to_string(s).unwrap_or_default());
+    Ok(env)
+}
