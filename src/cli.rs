@@ -104,7 +104,10 @@ pub fn run() -> i32 {
         Ok(code) => code,
         Err(error) => {
             let code = match &error {
-                CliError::Generate(crate::generate::GenerateError::NotOurs { .. } | crate::generate::GenerateError::Escape { .. }) => exit::REFUSED,
+                CliError::Generate(
+                    crate::generate::GenerateError::NotOurs { .. }
+                    | crate::generate::GenerateError::Escape { .. },
+                ) => exit::REFUSED,
                 _ => exit::USAGE,
             };
             eprintln!("{:?}", miette::Report::new(error));
@@ -137,16 +140,39 @@ fn dispatch(cli: Cli) -> Result<i32, CliError> {
                 exit::OK
             })
         }
-        Command::Generate { spec, output, templates, dry_run, force, lang } => {
+        Command::Generate {
+            spec,
+            output,
+            templates,
+            dry_run,
+            force,
+            lang,
+        } => {
             let lang = lang.unwrap_or_else(Lang::from_env);
             let (name, bytes) = read_input(&spec)?;
             let report = check::check_bytes(&name, &bytes, &check::Options { lang, policy: None });
             let Some(checked) = report.spec.as_ref().filter(|_| !report.has_errors()) else {
-                eprint!("{}", render::human(&report, lang, std::io::stderr().is_terminal()));
-                eprintln!("{}", lang.pick("msaforge generates only from a spec without errors.", "msaforge는 오류가 없는 spec에서만 생성합니다."));
+                eprint!(
+                    "{}",
+                    render::human(&report, lang, std::io::stderr().is_terminal())
+                );
+                eprintln!(
+                    "{}",
+                    lang.pick(
+                        "msaforge generates only from a spec without errors.",
+                        "msaforge는 오류가 없는 spec에서만 생성합니다."
+                    )
+                );
                 return Ok(exit::SPEC_ERRORS);
             };
-            crate::generate::run(checked, &output, &crate::generate::Options { templates }, dry_run, force, lang)?;
+            crate::generate::run(
+                checked,
+                &output,
+                &crate::generate::Options { templates },
+                dry_run,
+                force,
+                lang,
+            )?;
             Ok(exit::OK)
         }
         Command::Schema => {

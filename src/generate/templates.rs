@@ -32,9 +32,12 @@ impl Source {
         if let Some(dir) = &self.overrides {
             let path = dir.join(name);
             if path.is_file() {
-                return std::fs::read_to_string(&path)
-                    .map(Some)
-                    .map_err(|source| GenerateError::ReadTemplate { path: path.display().to_string(), source });
+                return std::fs::read_to_string(&path).map(Some).map_err(|source| {
+                    GenerateError::ReadTemplate {
+                        path: path.display().to_string(),
+                        source,
+                    }
+                });
             }
         }
         Ok(Embedded::get(name).map(|f| String::from_utf8_lossy(&f.data).into_owned()))
@@ -93,9 +96,13 @@ pub struct Manifest {
 
 impl Manifest {
     pub fn load(source: &Source) -> Result<Self, GenerateError> {
-        let text = source.read("manifest.yaml")?.ok_or(GenerateError::NoManifest)?;
-        let value = crate::spec::load::parse(&text).map_err(|e| GenerateError::Manifest(e.to_string()))?;
-        serde_path_to_error::deserialize(value).map_err(|e| GenerateError::Manifest(format!("{}: {}", e.path(), e.inner())))
+        let text = source
+            .read("manifest.yaml")?
+            .ok_or(GenerateError::NoManifest)?;
+        let value =
+            crate::spec::load::parse(&text).map_err(|e| GenerateError::Manifest(e.to_string()))?;
+        serde_path_to_error::deserialize(value)
+            .map_err(|e| GenerateError::Manifest(format!("{}: {}", e.path(), e.inner())))
     }
 }
 
@@ -110,15 +117,30 @@ pub fn environment(source: Source) -> Result<Environment<'static>, GenerateError
         .lstrip_blocks(true)
         .keep_trailing_newline(true)
         .build()
-        .map_err(|e| GenerateError::Render { template: "<syntax>".into(), detail: e.to_string() })?;
+        .map_err(|e| GenerateError::Render {
+            template: "<syntax>".into(),
+            detail: e.to_string(),
+        })?;
     env.set_syntax(syntax);
-    env.set_loader(move |name| source.read(name).map_err(|e| minijinja::Error::new(minijinja::ErrorKind::TemplateNotFound, e.to_string())));
+    env.set_loader(move |name| {
+        source.read(name).map_err(|e| {
+            minijinja::Error::new(minijinja::ErrorKind::TemplateNotFound, e.to_string())
+        })
+    });
     env.add_filter("snake", |s: &str| heck::ToSnakeCase::to_snake_case(s));
     env.add_filter("kebab", |s: &str| heck::ToKebabCase::to_kebab_case(s));
-    env.add_filter("pascal", |s: &str| heck::ToUpperCamelCase::to_upper_camel_case(s));
-    env.add_filter("camel", |s: &str| heck::ToLowerCamelCase::to_lower_camel_case(s));
-    env.add_filter("shouty", |s: &str| heck::ToShoutySnakeCase::to_shouty_snake_case(s));
+    env.add_filter("pascal", |s: &str| {
+        heck::ToUpperCamelCase::to_upper_camel_case(s)
+    });
+    env.add_filter("camel", |s: &str| {
+        heck::ToLowerCamelCase::to_lower_camel_case(s)
+    });
+    env.add_filter("shouty", |s: &str| {
+        heck::ToShoutySnakeCase::to_shouty_snake_case(s)
+    });
     // A JSON string literal: also a valid YAML double-quoted scalar and TOML basic string.
-    env.add_filter("quote", |s: &str| serde_json::to_string(s).unwrap_or_default());
+    env.add_filter("quote", |s: &str| {
+        serde_json::to_string(s).unwrap_or_default()
+    });
     Ok(env)
 }

@@ -6,9 +6,9 @@
 
 use serde::Serialize;
 
+use crate::spec::Spec;
 use crate::spec::model::{Exposure, Method, Store, Strategy};
 use crate::spec::resolve::{Body, Context, Field, FieldType, Scalar};
-use crate::spec::Spec;
 
 /// First port handed to services in local runs (compose and the end-to-end test); context `i` gets
 /// `BASE_PORT + i`.
@@ -195,7 +195,12 @@ pub struct CallView {
 
 /// Builds the view of a spec that passed `check`.
 pub fn system(spec: &Spec) -> SystemView {
-    let contexts: Vec<ContextView> = spec.contexts.iter().enumerate().map(|(i, c)| context(spec, i, c)).collect();
+    let contexts: Vec<ContextView> = spec
+        .contexts
+        .iter()
+        .enumerate()
+        .map(|(i, c)| context(spec, i, c))
+        .collect();
     SystemView {
         name: spec.system.name.to_string(),
         title: spec.system.title.clone(),
@@ -203,7 +208,11 @@ pub fn system(spec: &Spec) -> SystemView {
         gateway: GatewayView {
             prefix: spec.gateway.prefix.trim_end_matches('/').to_owned(),
             grade: spec.gateway.dr.map(|d| d.grade),
-            requests_per_second: spec.gateway.rate_limit.as_ref().map(|r| r.requests_per_second),
+            requests_per_second: spec
+                .gateway
+                .rate_limit
+                .as_ref()
+                .map(|r| r.requests_per_second),
             burst: spec.gateway.rate_limit.as_ref().and_then(|r| r.burst),
             timeout_s: spec.gateway.timeout.map_or(10.0, |t| seconds(t.0)),
         },
@@ -213,7 +222,12 @@ pub fn system(spec: &Spec) -> SystemView {
             .map(|t| TeamView {
                 name: t.name.to_string(),
                 title: t.title.clone(),
-                contexts: spec.contexts.iter().filter(|c| c.team.as_deref() == Some(t.name.as_str())).map(|c| c.name.clone()).collect(),
+                contexts: spec
+                    .contexts
+                    .iter()
+                    .filter(|c| c.team.as_deref() == Some(t.name.as_str()))
+                    .map(|c| c.name.clone())
+                    .collect(),
             })
             .collect(),
         contexts,
@@ -235,11 +249,20 @@ fn context(spec: &Spec, i: usize, c: &Context) -> ContextView {
     let operations: Vec<OperationView> = c.operations.iter().map(|o| operation(c, o)).collect();
     let mut routes: Vec<RouteView> = Vec::new();
     for o in operations.iter().filter(|o| o.public) {
-        let prefix: String = o.path.split('/').filter(|s| !s.is_empty()).take(2).take_while(|s| !s.starts_with('{')).fold(String::new(), |acc, s| acc + "/" + s);
+        let prefix: String = o
+            .path
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .take(2)
+            .take_while(|s| !s.starts_with('{'))
+            .fold(String::new(), |acc, s| acc + "/" + s);
         let timeout = o.timeout_s.unwrap_or(default_timeout);
         match routes.iter_mut().find(|r| r.prefix == prefix) {
             Some(r) => r.timeout_s = r.timeout_s.max(timeout),
-            None => routes.push(RouteView { prefix, timeout_s: timeout }),
+            None => routes.push(RouteView {
+                prefix,
+                timeout_s: timeout,
+            }),
         }
     }
     routes.sort_by(|a, b| a.prefix.cmp(&b.prefix));
@@ -256,7 +279,12 @@ fn context(spec: &Spec, i: usize, c: &Context) -> ContextView {
         store: store_name(c.data.store),
         database: c.data.database.clone(),
         tables: c.data.tables.clone(),
-        dr: c.dr.map(|d| DrView { grade: d.grade, strategy: strategy_name(d.strategy), rto_ms: d.rto.0, rpo_ms: d.rpo.0 }),
+        dr: c.dr.map(|d| DrView {
+            grade: d.grade,
+            strategy: strategy_name(d.strategy),
+            rto_ms: d.rto.0,
+            rpo_ms: d.rpo.0,
+        }),
         types: c
             .types
             .iter()
@@ -273,9 +301,21 @@ fn context(spec: &Spec, i: usize, c: &Context) -> ContextView {
         publishes: c
             .publishes
             .iter()
-            .map(|e| EventView { name: e.name.clone(), description: e.description.clone(), enums: enums(&e.name, &e.fields), fields: fields(&e.name, &e.fields) })
+            .map(|e| EventView {
+                name: e.name.clone(),
+                description: e.description.clone(),
+                enums: enums(&e.name, &e.fields),
+                fields: fields(&e.name, &e.fields),
+            })
             .collect(),
-        consumes: c.consumes.iter().map(|e| EventRefView { name: e.name.clone(), from: e.from.clone() }).collect(),
+        consumes: c
+            .consumes
+            .iter()
+            .map(|e| EventRefView {
+                name: e.name.clone(),
+                from: e.from.clone(),
+            })
+            .collect(),
         calls: c
             .calls
             .iter()
@@ -290,14 +330,23 @@ fn context(spec: &Spec, i: usize, c: &Context) -> ContextView {
                     default_url: format!("http://127.0.0.1:{}", port(target_index)),
                     context: target.name.clone(),
                     timeout_ms: call.timeout.map_or(2_000, |t| t.0),
-                    retries: if op.method.is_idempotent() { call.retries } else { 0 },
+                    retries: if op.method.is_idempotent() {
+                        call.retries
+                    } else {
+                        0
+                    },
                     circuit_breaker: call.circuit_breaker.unwrap_or(false),
                     critical: call.critical,
                     operation,
                 })
             })
             .collect(),
-        callers: spec.contexts.iter().filter(|o| o.calls.iter().any(|k| k.context == c.name)).map(|o| o.name.clone()).collect(),
+        callers: spec
+            .contexts
+            .iter()
+            .filter(|o| o.calls.iter().any(|k| k.context == c.name))
+            .map(|o| o.name.clone())
+            .collect(),
         routes,
     }
 }
@@ -307,7 +356,11 @@ fn operation(c: &Context, o: &crate::spec::resolve::Operation) -> OperationView 
     let body = |b: &Body| BodyView {
         type_name: b.type_name.clone(),
         list: b.list,
-        rust_type: if b.list { format!("Vec<{}>", b.type_name) } else { b.type_name.clone() },
+        rust_type: if b.list {
+            format!("Vec<{}>", b.type_name)
+        } else {
+            b.type_name.clone()
+        },
     };
     let _ = c;
     OperationView {
@@ -318,7 +371,14 @@ fn operation(c: &Context, o: &crate::spec::resolve::Operation) -> OperationView 
         method_lower: method_lower(o.method),
         idempotent: o.method.is_idempotent(),
         path: o.path.clone(),
-        params: o.params.iter().map(|p| ParamView { name: p.clone(), rust_name: p.to_snake_case() }).collect(),
+        params: o
+            .params
+            .iter()
+            .map(|p| ParamView {
+                name: p.clone(),
+                rust_name: p.to_snake_case(),
+            })
+            .collect(),
         request: o.request.as_ref().map(body),
         response: o.response.as_ref().map(body),
         public: o.exposure == Exposure::Public,
@@ -368,7 +428,13 @@ fn enums(owner: &str, fields: &[Field]) -> Vec<EnumView> {
             let values = enum_values(&f.ty)?;
             Some(EnumView {
                 name: enum_name(owner, &f.name),
-                values: values.iter().map(|v| EnumValueView { value: v.clone(), variant: v.to_upper_camel_case() }).collect(),
+                values: values
+                    .iter()
+                    .map(|v| EnumValueView {
+                        value: v.clone(),
+                        variant: v.to_upper_camel_case(),
+                    })
+                    .collect(),
             })
         })
         .collect()
@@ -391,7 +457,11 @@ fn fields(owner: &str, fields: &[Field]) -> Vec<FieldView> {
             FieldView {
                 name: f.name.clone(),
                 rust_name: f.name.to_snake_case(),
-                rust_type: if f.optional { format!("Option<{base}>") } else { base },
+                rust_type: if f.optional {
+                    format!("Option<{base}>")
+                } else {
+                    base
+                },
                 optional: f.optional,
                 description: f.description.clone(),
                 schema: schema(owner, &f.name, &f.ty).to_string(),
@@ -433,7 +503,9 @@ fn schema(owner: &str, field: &str, ty: &FieldType) -> serde_json::Value {
             Scalar::Date => json!({ "type": "string", "format": "date" }),
             Scalar::Datetime => json!({ "type": "string", "format": "date-time" }),
         },
-        FieldType::Enum { .. } => json!({ "$ref": format!("#/components/schemas/{}", enum_name(owner, field)) }),
+        FieldType::Enum { .. } => {
+            json!({ "$ref": format!("#/components/schemas/{}", enum_name(owner, field)) })
+        }
         FieldType::Named { name } => json!({ "$ref": format!("#/components/schemas/{name}") }),
         FieldType::List { item } => json!({ "type": "array", "items": schema(owner, field, item) }),
     }

@@ -62,11 +62,15 @@ pub fn plan(files: &[Rendered], out: &Path) -> Vec<Action> {
 
 /// Refuses a non-empty directory without msaforge's marker, unless forced.
 pub fn check_target(out: &Path, force: bool) -> Result<(), GenerateError> {
-    let Ok(mut entries) = std::fs::read_dir(out) else { return Ok(()) };
+    let Ok(mut entries) = std::fs::read_dir(out) else {
+        return Ok(());
+    };
     if force || entries.next().is_none() || out.join(MARKER).is_file() {
         return Ok(());
     }
-    Err(GenerateError::NotOurs { dir: out.display().to_string() })
+    Err(GenerateError::NotOurs {
+        dir: out.display().to_string(),
+    })
 }
 
 /// Writes the files as `plan` decided, calling `progress` after each one.
@@ -90,7 +94,13 @@ pub fn apply(
     }
     let record = Record {
         msaforge: env!("CARGO_PKG_VERSION"),
-        files: files.iter().map(|f| RecordFile { path: &f.path, policy: f.policy }).collect(),
+        files: files
+            .iter()
+            .map(|f| RecordFile {
+                path: &f.path,
+                policy: f.policy,
+            })
+            .collect(),
     };
     let mut json = serde_json::to_string_pretty(&record).unwrap_or_default();
     json.push('\n');
@@ -101,15 +111,22 @@ pub fn apply(
 /// any directory that resolves outside `root`.
 fn write_atomically(root: &Path, relative: &str, contents: &[u8]) -> Result<(), GenerateError> {
     let target: PathBuf = root.join(relative);
-    let err = |source| GenerateError::Write { path: target.display().to_string(), source };
+    let err = |source| GenerateError::Write {
+        path: target.display().to_string(),
+        source,
+    };
     let dir = target.parent().unwrap_or(root);
     std::fs::create_dir_all(dir).map_err(err)?;
     let real_dir = dir.canonicalize().map_err(err)?;
     if !real_dir.starts_with(root) {
-        return Err(GenerateError::Escape { path: relative.to_owned() });
+        return Err(GenerateError::Escape {
+            path: relative.to_owned(),
+        });
     }
     if std::fs::symlink_metadata(&target).is_ok_and(|m| m.file_type().is_symlink()) {
-        return Err(GenerateError::Escape { path: relative.to_owned() });
+        return Err(GenerateError::Escape {
+            path: relative.to_owned(),
+        });
     }
     let mut temp = tempfile::NamedTempFile::new_in(&real_dir).map_err(err)?;
     temp.write_all(contents).map_err(err)?;
@@ -123,19 +140,29 @@ mod tests {
     use super::*;
 
     fn file(path: &str, policy: Policy) -> Rendered {
-        Rendered { path: path.into(), contents: format!("{path}\n"), policy }
+        Rendered {
+            path: path.into(),
+            contents: format!("{path}\n"),
+            policy,
+        }
     }
 
     #[test]
     fn writes_plans_and_keeps_user_files() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let files = vec![file("a/b.txt", Policy::Managed), file("user.rs", Policy::Once)];
+        let files = vec![
+            file("a/b.txt", Policy::Managed),
+            file("user.rs", Policy::Once),
+        ];
         assert_eq!(plan(&files, dir.path()), [Action::Create, Action::Create]);
         apply(&files, &plan(&files, dir.path()), dir.path(), |_, _| {}).expect("writes");
         std::fs::write(dir.path().join("user.rs"), "mine\n").expect("edit");
         assert_eq!(plan(&files, dir.path()), [Action::Unchanged, Action::Kept]);
         apply(&files, &plan(&files, dir.path()), dir.path(), |_, _| {}).expect("writes again");
-        assert_eq!(std::fs::read_to_string(dir.path().join("user.rs")).expect("read"), "mine\n");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("user.rs")).expect("read"),
+            "mine\n"
+        );
         assert!(dir.path().join(MARKER).is_file());
     }
 
@@ -144,7 +171,10 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         assert!(check_target(dir.path(), false).is_ok());
         std::fs::write(dir.path().join("notes.txt"), "x").expect("write");
-        assert!(matches!(check_target(dir.path(), false), Err(GenerateError::NotOurs { .. })));
+        assert!(matches!(
+            check_target(dir.path(), false),
+            Err(GenerateError::NotOurs { .. })
+        ));
         assert!(check_target(dir.path(), true).is_ok());
     }
 
@@ -156,7 +186,10 @@ mod tests {
         std::os::unix::fs::symlink(outside.path(), dir.path().join("services")).expect("link");
         let files = vec![file("services/x.txt", Policy::Managed)];
         let result = apply(&files, &[Action::Create], dir.path(), |_, _| {});
-        assert!(matches!(result, Err(GenerateError::Escape { .. })), "{result:?}");
+        assert!(
+            matches!(result, Err(GenerateError::Escape { .. })),
+            "{result:?}"
+        );
         assert!(!outside.path().join("x.txt").exists());
     }
 }

@@ -1,9 +1,10 @@
 //! The integration test binary: fixture specs through `check`, the command line, bad input, and
-//! property tests of the loader and the checker.
+//! property tests of the loader and the checker, and generated systems.
 
 mod bad_input;
 mod cli;
 mod fixtures;
+mod generate;
 mod props;
 
 /// insta settings shared by every snapshot: the top-level `snapshots/` folder, no version noise.
