@@ -586,6 +586,25 @@ pub const RULES: &[Rule] = &[
         "RFC 9110 section 9.2.2 (idempotent methods)"
     ),
     rule!(
+        "MSA114",
+        "shared-route-prefix",
+        E,
+        false,
+        t(
+            "Public operations of two contexts under the same gateway route (the first two path segments, like `/v1/records`).",
+            "두 컨텍스트의 공개 오퍼레이션이 같은 게이트웨이 경로(`/v1/records`처럼 경로의 앞 두 세그먼트) 아래에 있습니다."
+        ),
+        t(
+            "The gateway sends each route to one service: the other context's operations become unreachable from outside.",
+            "게이트웨이는 경로마다 한 서비스로 보내므로 다른 컨텍스트의 오퍼레이션에는 밖에서 도달할 수 없습니다."
+        ),
+        t(
+            "Name each context's resources distinctly (`/v1/loans` and `/v1/shelves`, not `/v1/records` twice).",
+            "컨텍스트마다 리소스 이름을 다르게 쓰세요 (`/v1/records`를 두 번 쓰지 말고 `/v1/loans`, `/v1/shelves`)."
+        ),
+        "Richardson: Microservices Patterns, 2018 (API gateway, routing)"
+    ),
+    rule!(
         "MSA120",
         "context-without-team",
         W,

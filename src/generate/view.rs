@@ -161,6 +161,8 @@ pub struct OperationView {
     pub public: bool,
     pub timeout_s: Option<f64>,
     pub description: Option<String>,
+    /// Success status: 201 for POST, 204 when there is no response body, 200 otherwise.
+    pub status: u16,
 }
 
 #[derive(Debug, Serialize)]
@@ -246,16 +248,11 @@ fn port(i: usize) -> u16 {
 fn context(spec: &Spec, i: usize, c: &Context) -> ContextView {
     use heck::{ToShoutySnakeCase, ToSnakeCase};
     let default_timeout = spec.gateway.timeout.map_or(10.0, |t| seconds(t.0));
+    let taken: Vec<&str> = c.types.iter().map(|t| t.name.as_str()).collect();
     let operations: Vec<OperationView> = c.operations.iter().map(|o| operation(c, o)).collect();
     let mut routes: Vec<RouteView> = Vec::new();
     for o in operations.iter().filter(|o| o.public) {
-        let prefix: String = o
-            .path
-            .split('/')
-            .filter(|s| !s.is_empty())
-            .take(2)
-            .take_while(|s| !s.starts_with('{'))
-            .fold(String::new(), |acc, s| acc + "/" + s);
+        let prefix = crate::spec::resolve::route_prefix(&o.path);
         let timeout = o.timeout_s.unwrap_or(default_timeout);
         match routes.iter_mut().find(|r| r.prefix == prefix) {
             Some(r) => r.timeout_s = r.timeout_s.max(timeout),
@@ -292,8 +289,8 @@ fn context(spec: &Spec, i: usize, c: &Context) -> ContextView {
                 name: t.name.clone(),
                 aggregate: t.aggregate,
                 description: t.description.clone(),
-                enums: enums(&t.name, &t.fields),
-                fields: fields(&t.name, &t.fields),
+                enums: enums(&t.name, &t.fields, &taken),
+                fields: fields(&t.name, &t.fields, &taken),
             })
             .collect(),
         has_public: operations.iter().any(|o| o.public),
@@ -304,8 +301,8 @@ fn context(spec: &Spec, i: usize, c: &Context) -> ContextView {
             .map(|e| EventView {
                 name: e.name.clone(),
                 description: e.description.clone(),
-                enums: enums(&e.name, &e.fields),
-                fields: fields(&e.name, &e.fields),
+                enums: enums(&e.name, &e.fields, &taken),
+                fields: fields(&e.name, &e.fields, &taken),
             })
             .collect(),
         consumes: c
@@ -384,6 +381,11 @@ fn operation(c: &Context, o: &crate::spec::resolve::Operation) -> OperationView 
         public: o.exposure == Exposure::Public,
         timeout_s: o.timeout.map(|t| seconds(t.0)),
         description: o.description.clone(),
+        status: match (o.method, &o.response) {
+            (Method::Post, _) => 201,
+            (_, None) => 204,
+            _ => 200,
+        },
     }
 }
 
@@ -415,19 +417,26 @@ fn strategy_name(s: Strategy) -> &'static str {
     }
 }
 
-fn enum_name(owner: &str, field: &str) -> String {
+/// `ShelfStatus` for field `status` of `Shelf`; `ShelfStatusEnum` when the context already has a
+/// type of that name, so Rust and OpenAPI agree on one unambiguous name.
+fn enum_name(owner: &str, field: &str, taken: &[&str]) -> String {
     use heck::ToUpperCamelCase;
-    format!("{owner}{}", field.to_upper_camel_case())
+    let name = format!("{owner}{}", field.to_upper_camel_case());
+    if taken.contains(&name.as_str()) {
+        format!("{name}Enum")
+    } else {
+        name
+    }
 }
 
-fn enums(owner: &str, fields: &[Field]) -> Vec<EnumView> {
+fn enums(owner: &str, fields: &[Field], taken: &[&str]) -> Vec<EnumView> {
     use heck::ToUpperCamelCase;
     fields
         .iter()
         .filter_map(|f| {
             let values = enum_values(&f.ty)?;
             Some(EnumView {
-                name: enum_name(owner, &f.name),
+                name: enum_name(owner, &f.name, taken),
                 values: values
                     .iter()
                     .map(|v| EnumValueView {
@@ -448,12 +457,12 @@ fn enum_values(ty: &FieldType) -> Option<&Vec<String>> {
     }
 }
 
-fn fields(owner: &str, fields: &[Field]) -> Vec<FieldView> {
+fn fields(owner: &str, fields: &[Field], taken: &[&str]) -> Vec<FieldView> {
     use heck::ToSnakeCase;
     fields
         .iter()
         .map(|f| {
-            let base = rust_type(owner, &f.name, &f.ty);
+            let base = rust_type(owner, &f.name, &f.ty, taken);
             FieldView {
                 name: f.name.clone(),
                 rust_name: f.name.to_snake_case(),
@@ -464,14 +473,14 @@ fn fields(owner: &str, fields: &[Field]) -> Vec<FieldView> {
                 },
                 optional: f.optional,
                 description: f.description.clone(),
-                schema: schema(owner, &f.name, &f.ty).to_string(),
+                schema: schema(owner, &f.name, &f.ty, taken).to_string(),
             }
         })
         .collect()
 }
 
 /// The Rust type of a field. Decimals travel as strings so no precision is lost on the way.
-fn rust_type(owner: &str, field: &str, ty: &FieldType) -> String {
+fn rust_type(owner: &str, field: &str, ty: &FieldType, taken: &[&str]) -> String {
     match ty {
         FieldType::Scalar { scalar } => match scalar {
             Scalar::String | Scalar::Decimal => "String",
@@ -483,14 +492,14 @@ fn rust_type(owner: &str, field: &str, ty: &FieldType) -> String {
             Scalar::Datetime => "chrono::DateTime<chrono::Utc>",
         }
         .to_owned(),
-        FieldType::Enum { .. } => enum_name(owner, field),
+        FieldType::Enum { .. } => enum_name(owner, field, taken),
         FieldType::Named { name } => name.clone(),
-        FieldType::List { item } => format!("Vec<{}>", rust_type(owner, field, item)),
+        FieldType::List { item } => format!("Vec<{}>", rust_type(owner, field, item, taken)),
     }
 }
 
 /// The JSON Schema of a field, as OpenAPI 3.1 components reference it.
-fn schema(owner: &str, field: &str, ty: &FieldType) -> serde_json::Value {
+fn schema(owner: &str, field: &str, ty: &FieldType, taken: &[&str]) -> serde_json::Value {
     use serde_json::json;
     match ty {
         FieldType::Scalar { scalar } => match scalar {
@@ -504,9 +513,11 @@ fn schema(owner: &str, field: &str, ty: &FieldType) -> serde_json::Value {
             Scalar::Datetime => json!({ "type": "string", "format": "date-time" }),
         },
         FieldType::Enum { .. } => {
-            json!({ "$ref": format!("#/components/schemas/{}", enum_name(owner, field)) })
+            json!({ "$ref": format!("#/components/schemas/{}", enum_name(owner, field, taken)) })
         }
         FieldType::Named { name } => json!({ "$ref": format!("#/components/schemas/{name}") }),
-        FieldType::List { item } => json!({ "type": "array", "items": schema(owner, field, item) }),
+        FieldType::List { item } => {
+            json!({ "type": "array", "items": schema(owner, field, item, taken) })
+        }
     }
 }

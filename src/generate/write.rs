@@ -128,7 +128,15 @@ fn write_atomically(root: &Path, relative: &str, contents: &[u8]) -> Result<(), 
             path: relative.to_owned(),
         });
     }
-    let mut temp = tempfile::NamedTempFile::new_in(&real_dir).map_err(err)?;
+    // Readable by others (0644 before the umask), like any file a user writes: nginx or a container
+    // build running as another user must be able to read what was generated.
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    let mut temp = builder.tempfile_in(&real_dir).map_err(err)?;
     temp.write_all(contents).map_err(err)?;
     temp.as_file().sync_all().map_err(err)?;
     temp.persist(&target).map_err(|e| err(e.error))?;

@@ -443,6 +443,16 @@ fn operation(o: model::Operation) -> Operation {
     }
 }
 
+/// The gateway route a public path belongs to: its first two literal segments (`/v1/shelves` for
+/// `/v1/shelves/{id}/slots`). The gateway sends each route to exactly one context.
+pub fn route_prefix(path: &str) -> String {
+    path.split('/')
+        .filter(|s| !s.is_empty())
+        .take(2)
+        .take_while(|s| !s.starts_with('{'))
+        .fold(String::new(), |acc, s| acc + "/" + s)
+}
+
 /// The `{name}` segments of a path template.
 pub fn path_params(path: &str) -> Vec<String> {
     path.split('/')

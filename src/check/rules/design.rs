@@ -167,6 +167,8 @@ fn normalize(path: &str) -> String {
 fn routes(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
     let prefix = spec.gateway.prefix.trim_end_matches('/');
     let mut public: HashMap<(String, &str), (usize, usize)> = HashMap::new();
+    let mut route_owner: HashMap<String, (usize, usize)> = HashMap::new();
+    let mut reported: std::collections::HashSet<(usize, String)> = std::collections::HashSet::new();
     for (i, c) in spec.contexts.iter().enumerate() {
         let mut local: HashMap<(String, &str), usize> = HashMap::new();
         for (o, op) in c.operations.iter().enumerate() {
@@ -205,6 +207,22 @@ fn routes(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
             }
             local.insert((route.clone(), method), o);
             if op.exposure == Exposure::Public {
+                let gateway_route = crate::spec::resolve::route_prefix(&op.path);
+                match route_owner.get(&gateway_route) {
+                    Some(&(j, p)) if j != i && reported.insert((i, gateway_route.clone())) => {
+                        let (other, shown) =
+                            (&spec.contexts[j].name, format!("{prefix}{gateway_route}"));
+                        out.push(
+                            Finding::error("MSA114", at.clone().key("path"), tr!(lang, "the gateway route `{shown}` already goes to `{other}`", "게이트웨이 경로 `{shown}`은(는) 이미 `{other}`로 갑니다"))
+                                .help(tr!(lang, "the gateway routes by the first two path segments: give this context's resources their own name", "게이트웨이는 경로의 앞 두 세그먼트로 라우팅합니다: 이 컨텍스트의 리소스에 고유한 이름을 쓰세요"))
+                                .related(ctx(j).key("operations").index(p).key("path"), tr!(lang, "`{other}` serves it", "`{other}`가 제공")),
+                        );
+                    }
+                    Some(_) => {}
+                    None => {
+                        route_owner.insert(gateway_route, (i, o));
+                    }
+                }
                 if let Some(&(j, p)) = public.get(&(route.clone(), method)) {
                     let other = format!(
                         "{}.{}",
