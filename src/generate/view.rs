@@ -161,7 +161,7 @@ pub struct OperationView {
     pub public: bool,
     pub timeout_s: Option<f64>,
     pub description: Option<String>,
-    /// Success status: 201 for POST, 204 when there is no response body, 200 otherwise.
+    /// Success status: 204 when there is no response body, else 201 for POST and 200 otherwise.
     pub status: u16,
 }
 
@@ -248,7 +248,13 @@ fn port(i: usize) -> u16 {
 fn context(spec: &Spec, i: usize, c: &Context) -> ContextView {
     use heck::{ToShoutySnakeCase, ToSnakeCase};
     let default_timeout = spec.gateway.timeout.map_or(10.0, |t| seconds(t.0));
-    let taken: Vec<&str> = c.types.iter().map(|t| t.name.as_str()).collect();
+    // Names already used by the context's types and events: generated enum names avoid them.
+    let taken: Vec<&str> = c
+        .types
+        .iter()
+        .map(|t| t.name.as_str())
+        .chain(c.publishes.iter().map(|e| e.name.as_str()))
+        .collect();
     let operations: Vec<OperationView> = c.operations.iter().map(|o| operation(c, o)).collect();
     let mut routes: Vec<RouteView> = Vec::new();
     for o in operations.iter().filter(|o| o.public) {
@@ -382,8 +388,8 @@ fn operation(c: &Context, o: &crate::spec::resolve::Operation) -> OperationView 
         timeout_s: o.timeout.map(|t| seconds(t.0)),
         description: o.description.clone(),
         status: match (o.method, &o.response) {
-            (Method::Post, _) => 201,
             (_, None) => 204,
+            (Method::Post, _) => 201,
             _ => 200,
         },
     }

@@ -194,6 +194,7 @@ fn template_overrides_win_and_user_files_are_kept() {
             .filter(|f| f.policy == generate::templates::Policy::Once)
             .map(|f| f.path)
             .collect();
+    assert!(!once.is_empty(), "handlers are user-owned files");
     for path in &once {
         std::fs::write(out.path().join(path), "// my code\n").expect("edit");
     }

@@ -3,9 +3,11 @@
 
 mod bad_input;
 mod cli;
+mod e2e;
 mod fixtures;
 mod generate;
 mod props;
+mod validate;
 
 /// insta settings shared by every snapshot: the top-level `snapshots/` folder, no version noise.
 pub fn settings() -> insta::Settings {
