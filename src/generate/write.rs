@@ -137,8 +137,10 @@ fn write_atomically(root: &Path, relative: &str, contents: &[u8]) -> Result<(), 
         builder.permissions(std::fs::Permissions::from_mode(0o644));
     }
     let mut temp = builder.tempfile_in(&real_dir).map_err(err)?;
+    // No fsync per file: the rename already makes every file appear whole or not at all to readers
+    // (also after Ctrl-C or a crash of msaforge), and a thousand fsyncs would cost seconds for
+    // output that can always be generated again.
     temp.write_all(contents).map_err(err)?;
-    temp.as_file().sync_all().map_err(err)?;
     temp.persist(&target).map_err(|e| err(e.error))?;
     Ok(())
 }
