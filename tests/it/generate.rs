@@ -163,15 +163,17 @@ fn dry_run_writes_nothing() {
     assert!(!out_dir.exists());
 }
 
-#[test]
-fn template_overrides_win_and_user_files_are_kept() {
+/// A `--templates` directory that replaces only the system README.
+fn readme_override(template: &str) -> tempfile::TempDir {
     let templates = tempfile::tempdir().expect("temp");
     std::fs::create_dir_all(templates.path().join("system")).expect("mkdir");
-    std::fs::write(
-        templates.path().join("system/README.md.j2"),
-        "# {{ system.name }} by ACME SI\n",
-    )
-    .expect("write");
+    std::fs::write(templates.path().join("system/README.md.j2"), template).expect("write");
+    templates
+}
+
+#[test]
+fn template_overrides_win_and_user_files_are_kept() {
+    let templates = readme_override("# {{ system.name }} by ACME SI\n");
     let out = tempfile::tempdir().expect("temp");
     let args = [
         "generate",
@@ -210,13 +212,7 @@ fn template_overrides_win_and_user_files_are_kept() {
 
 #[test]
 fn broken_templates_name_the_template() {
-    let templates = tempfile::tempdir().expect("temp");
-    std::fs::create_dir_all(templates.path().join("system")).expect("mkdir");
-    std::fs::write(
-        templates.path().join("system/README.md.j2"),
-        "{{ system.nmae }}\n",
-    )
-    .expect("write");
+    let templates = readme_override("{{ system.nmae }}\n");
     let out = tempfile::tempdir().expect("temp");
     let result = msaforge(&[
         "generate",
