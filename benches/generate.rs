@@ -1,4 +1,4 @@
-//! Generate (render + write) for synthetic specs of 10, 100 and 500 contexts
+//! Generate (render + plan + write) and plan-only regeneration for synthetic specs of 10, 100 and 500 contexts
 //! (target: 100 contexts in under 1 s on one core). Prints the file count and bytes of each size.
 //! `MSAFORGE_BENCH_DIR=/dev/shm cargo bench --bench generate` measures without the disk.
 
@@ -11,7 +11,8 @@ mod common;
 use common::synthetic;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use msaforge::check::{self, Options};
-use msaforge::generate::{self, write};
+use msaforge::generate;
+use msaforge::plan::{OnConflict, apply::apply};
 
 fn bench(c: &mut Criterion) {
     // Where the files go: `MSAFORGE_BENCH_DIR` (for example a tmpfs, to measure msaforge rather
@@ -45,10 +46,28 @@ fn bench(c: &mut Criterion) {
             |b, spec| {
                 b.iter(|| {
                     let dir = tempfile::tempdir_in(&out).expect("temp dir");
-                    let files =
-                        generate::render(spec, &generate::Options::default()).expect("renders");
-                    let actions = write::plan(&files, dir.path());
-                    write::apply(&files, &actions, dir.path(), |_, _| {}).expect("writes");
+                    let plan =
+                        generate::plan(spec, dir.path(), &generate::Options::default(), false)
+                            .expect("plans");
+                    apply(&plan, OnConflict::Markers).expect("writes");
+                });
+            },
+        );
+        // Regenerating over an existing output with no changes: render, hash, read and compare
+        // every file, write only the lock.
+        let existing = tempfile::tempdir_in(&out).expect("temp dir");
+        let first = generate::plan(&spec, existing.path(), &generate::Options::default(), false)
+            .expect("plans");
+        apply(&first, OnConflict::Markers).expect("writes");
+        group.bench_with_input(
+            BenchmarkId::from_parameter(format!("{n} contexts, regenerate unchanged")),
+            &spec,
+            |b, spec| {
+                b.iter(|| {
+                    let plan =
+                        generate::plan(spec, existing.path(), &generate::Options::default(), false)
+                            .expect("plans");
+                    assert!(!plan.has_changes());
                 });
             },
         );

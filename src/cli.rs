@@ -12,6 +12,15 @@ use thiserror::Error;
 use crate::check::{self, catalog, render};
 use crate::exit;
 use crate::lang::Lang;
+use crate::plan::{OnConflict, PlanError};
+
+/// How `plan` prints.
+#[derive(Debug, Clone, Copy, Default, clap::ValueEnum)]
+pub enum PlanFormat {
+    #[default]
+    Human,
+    Json,
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -30,7 +39,11 @@ pub enum Command {
     /// Check a spec against the format and the microservice rules; report every finding.
     Check {
         /// The spec file (YAML or JSON), or `-` for standard input.
-        spec: PathBuf,
+        #[arg(required_unless_present = "output")]
+        spec: Option<PathBuf>,
+        /// Also check a generated output directory: fails while merge conflicts are unresolved.
+        #[arg(long, value_name = "DIR")]
+        output: Option<PathBuf>,
         #[arg(long, value_enum, default_value_t)]
         format: render::Format,
         /// Language of messages (default: from LANG).
@@ -53,9 +66,39 @@ pub enum Command {
         /// List what would be written, write nothing.
         #[arg(long)]
         dry_run: bool,
-        /// Write into a non-empty directory that msaforge did not create.
+        /// Write into a non-empty directory that msaforge did not create; overwrite generated
+        /// files edited by hand; restore files you deleted.
         #[arg(long)]
         force: bool,
+        /// What to do with a file whose merge conflicts.
+        #[arg(long, value_enum, default_value_t)]
+        on_conflict: OnConflict,
+        #[arg(long, value_enum)]
+        lang: Option<Lang>,
+    },
+    /// Show what `generate` would do to an existing output, file by file; change nothing.
+    Plan {
+        /// The spec file (YAML or JSON).
+        spec: PathBuf,
+        /// The output directory of an earlier `generate` (or a new one).
+        #[arg(short, long, value_name = "DIR")]
+        output: PathBuf,
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
+        /// Also print unified diffs of every change.
+        #[arg(long)]
+        diff: bool,
+        /// Exit with 1 when anything would change (for drift checks in CI).
+        #[arg(long)]
+        exit_code: bool,
+        /// Plan as `generate --force` would.
+        #[arg(long)]
+        force: bool,
+        /// The conflict handling the diffs assume.
+        #[arg(long, value_enum, default_value_t)]
+        on_conflict: OnConflict,
+        #[arg(long, value_enum, default_value_t)]
+        format: PlanFormat,
         #[arg(long, value_enum)]
         lang: Option<Lang>,
     },
@@ -92,6 +135,9 @@ pub enum CliError {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Generate(#[from] crate::generate::GenerateError),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Plan(#[from] PlanError),
     #[error("the policy file {path} is not valid")]
     #[diagnostic(code(msaforge::usage), help("{detail}"))]
     Policy { path: String, detail: String },
@@ -106,8 +152,15 @@ pub fn run() -> i32 {
             let code = match &error {
                 CliError::Generate(
                     crate::generate::GenerateError::NotOurs { .. }
-                    | crate::generate::GenerateError::Escape { .. },
-                ) => exit::REFUSED,
+                    | crate::generate::GenerateError::Escape { .. }
+                    | crate::generate::GenerateError::Plan(
+                        PlanError::Escape { .. }
+                        | PlanError::EditedManaged { .. }
+                        | PlanError::Conflicts { .. }
+                        | PlanError::Interrupted { .. },
+                    ),
+                )
+                | CliError::Plan(PlanError::Interrupted { .. }) => exit::REFUSED,
                 _ => exit::USAGE,
             };
             eprintln!("{:?}", miette::Report::new(error));
@@ -120,25 +173,33 @@ fn dispatch(cli: Cli) -> Result<i32, CliError> {
     match cli.command {
         Command::Check {
             spec,
+            output,
             format,
             lang,
             policy,
         } => {
             let lang = lang.unwrap_or_else(Lang::from_env);
-            let policy = policy.map(|p| read_policy(&p)).transpose()?;
-            let (name, bytes) = read_input(&spec)?;
-            let report = check::check_bytes(&name, &bytes, &check::Options { lang, policy });
-            let text = match format {
-                render::Format::Human => render::human(&report, lang, color_stdout()),
-                render::Format::Json => render::json(&report),
-                render::Format::Sarif => render::sarif(&report, lang),
-            };
-            print(&text)?;
-            Ok(if report.has_errors() {
-                exit::SPEC_ERRORS
-            } else {
-                exit::OK
-            })
+            let mut failed = false;
+            if let Some(spec) = spec {
+                let policy = policy.map(|p| read_policy(&p)).transpose()?;
+                let (name, bytes) = read_input(&spec)?;
+                let report = check::check_bytes(&name, &bytes, &check::Options { lang, policy });
+                let text = match format {
+                    render::Format::Human => render::human(&report, lang, color_stdout()),
+                    render::Format::Json => render::json(&report),
+                    render::Format::Sarif => render::sarif(&report, lang),
+                };
+                print(&text)?;
+                failed |= report.has_errors();
+            }
+            if let Some(dir) = output {
+                let problems = crate::plan::verify::verify(&dir)?;
+                print(&crate::plan::report::problems(
+                    &dir, &problems, format, lang,
+                ))?;
+                failed |= !problems.is_empty();
+            }
+            Ok(if failed { exit::SPEC_ERRORS } else { exit::OK })
         }
         Command::Generate {
             spec,
@@ -146,34 +207,60 @@ fn dispatch(cli: Cli) -> Result<i32, CliError> {
             templates,
             dry_run,
             force,
+            on_conflict,
             lang,
         } => {
             let lang = lang.unwrap_or_else(Lang::from_env);
-            let (name, bytes) = read_input(&spec)?;
-            let report = check::check_bytes(&name, &bytes, &check::Options { lang, policy: None });
-            let Some(checked) = report.spec.as_ref().filter(|_| !report.has_errors()) else {
-                eprint!(
-                    "{}",
-                    render::human(&report, lang, std::io::stderr().is_terminal())
-                );
-                eprintln!(
-                    "{}",
-                    lang.pick(
-                        "msaforge generates only from a spec without errors.",
-                        "msaforge는 오류가 없는 spec에서만 생성합니다."
-                    )
-                );
+            let Some(checked) = checked_spec(&spec, lang)? else {
                 return Ok(exit::SPEC_ERRORS);
             };
-            crate::generate::run(
-                checked,
+            let conflicts = crate::generate::run(
+                &checked,
                 &output,
                 &crate::generate::Options { templates },
-                dry_run,
-                force,
-                lang,
+                crate::generate::RunOptions {
+                    dry_run,
+                    force,
+                    on_conflict,
+                    lang,
+                },
             )?;
-            Ok(exit::OK)
+            Ok(if conflicts.is_empty() {
+                exit::OK
+            } else {
+                exit::CONFLICTS
+            })
+        }
+        Command::Plan {
+            spec,
+            output,
+            templates,
+            diff,
+            exit_code,
+            force,
+            on_conflict,
+            format,
+            lang,
+        } => {
+            let lang = lang.unwrap_or_else(Lang::from_env);
+            let Some(checked) = checked_spec(&spec, lang)? else {
+                return Ok(exit::SPEC_ERRORS);
+            };
+            let options = crate::generate::Options { templates };
+            let plan = crate::generate::plan(&checked, &output, &options, force)?;
+            let mut text = match format {
+                PlanFormat::Human => crate::plan::report::human(&plan, lang),
+                PlanFormat::Json => crate::plan::report::json(&plan),
+            };
+            if diff && matches!(format, PlanFormat::Human) {
+                text.push_str(&crate::plan::report::diff(&plan, on_conflict));
+            }
+            print(&text)?;
+            Ok(if exit_code && plan.has_changes() {
+                exit::WOULD_CHANGE
+            } else {
+                exit::OK
+            })
         }
         Command::Schema => {
             let schema = crate::spec::json_schema();
@@ -209,6 +296,27 @@ fn dispatch(cli: Cli) -> Result<i32, CliError> {
             Ok(exit::OK)
         }
     }
+}
+
+/// Reads and checks a spec; prints the findings and returns `None` when it has errors.
+fn checked_spec(path: &PathBuf, lang: Lang) -> Result<Option<crate::spec::Spec>, CliError> {
+    let (name, bytes) = read_input(path)?;
+    let report = check::check_bytes(&name, &bytes, &check::Options { lang, policy: None });
+    if let Some(spec) = report.spec.clone().filter(|_| !report.has_errors()) {
+        return Ok(Some(spec));
+    }
+    eprint!(
+        "{}",
+        render::human(&report, lang, std::io::stderr().is_terminal())
+    );
+    eprintln!(
+        "{}",
+        lang.pick(
+            "msaforge generates only from a spec without errors.",
+            "msaforge는 오류가 없는 spec에서만 생성합니다."
+        )
+    );
+    Ok(None)
 }
 
 fn read_input(path: &PathBuf) -> Result<(String, Vec<u8>), CliError> {

@@ -4,7 +4,12 @@
 pub const OK: i32 = 0;
 /// The spec has errors (YAML syntax, schema or rules).
 pub const SPEC_ERRORS: i32 = 1;
+/// `plan --exit-code`: something would change (1, like `diff`). Same value as SPEC_ERRORS.
+pub const WOULD_CHANGE: i32 = 1;
 /// Usage or I/O error: bad flags, unreadable files, an unknown rule code.
 pub const USAGE: i32 = 2;
 /// Refused to protect the user's files: a foreign non-empty output directory, or a path escaping it.
 pub const REFUSED: i32 = 3;
+/// Generated, but merge conflicts remain: files were written with conflict markers to resolve
+/// (`msaforge check --output DIR` fails until they are).
+pub const CONFLICTS: i32 = 4;

@@ -87,6 +87,9 @@ pub enum GenerateError {
         help("remove the link, or generate into another directory")
     )]
     Escape { path: String },
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Plan(#[from] crate::plan::PlanError),
 }
 
 /// Renders every file of the template set for `spec` (which must have passed `check`).
@@ -145,58 +148,119 @@ pub fn render(spec: &Spec, options: &Options) -> Result<Vec<Rendered>, GenerateE
     Ok(out.into_values().collect())
 }
 
-/// Renders and writes (or with `dry_run` lists) the system, printing progress on standard error
-/// and a summary with next steps on standard output.
+/// How `run` treats an existing output directory.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunOptions {
+    /// Show the plan, write nothing.
+    pub dry_run: bool,
+    /// Write into a foreign directory; overwrite edited generated files; restore deleted ones.
+    pub force: bool,
+    pub on_conflict: crate::plan::OnConflict,
+    pub lang: crate::lang::Lang,
+}
+
+/// Identifies what produces an output: the checked spec (as stored in `.msaforge/spec.json`) and
+/// the template set.
+pub fn stamp(spec: &Spec, options: &Options) -> Result<crate::plan::Stamp, GenerateError> {
+    let mut spec_json = serde_json::to_string_pretty(spec).unwrap_or_default();
+    spec_json.push('\n');
+    let source = Source {
+        overrides: options.templates.clone(),
+    };
+    Ok(crate::plan::Stamp {
+        spec_hash: crate::plan::lock::hash(spec_json.as_bytes()),
+        spec_json,
+        templates_hash: source.hash()?,
+    })
+}
+
+/// Renders the system and plans writing it into `out` (which may hold an earlier generation).
+/// Changes nothing.
+pub fn plan(
+    spec: &Spec,
+    out: &std::path::Path,
+    options: &Options,
+    force: bool,
+) -> Result<crate::plan::Plan, GenerateError> {
+    let files = render(spec, options)?;
+    let stamp = stamp(spec, options)?;
+    Ok(crate::plan::make(files, out, stamp, force)?)
+}
+
+/// Renders and writes (or with `dry_run` shows the plan for) the system: completes an interrupted
+/// earlier run first, then applies the plan, printing each change on standard error and a summary
+/// with next steps on standard output. Returns the files left with conflict markers.
 pub fn run(
     spec: &Spec,
     out: &std::path::Path,
     options: &Options,
-    dry_run: bool,
-    force: bool,
-    lang: crate::lang::Lang,
-) -> Result<(), GenerateError> {
-    let files = render(spec, options)?;
-    let actions = write::plan(&files, out);
-    let bytes: usize = files.iter().map(|f| f.contents.len()).sum();
-    let count = |a: write::Action| actions.iter().filter(|&&x| x == a).count();
-    if dry_run {
-        for (f, a) in files.iter().zip(&actions) {
-            println!("{:<9} {} ({} bytes)", a.as_str(), f.path, f.contents.len());
-        }
-        let n = files.len();
+    run: RunOptions,
+) -> Result<Vec<String>, GenerateError> {
+    let lang = run.lang;
+    if run.dry_run {
+        let plan = plan(spec, out, options, run.force)?;
+        print!("{}", crate::plan::report::human(&plan, lang));
         println!(
             "{}",
+            lang.pick("dry run: nothing written", "시험 실행: 기록하지 않음")
+        );
+        return Ok(Vec::new());
+    }
+    write::check_target(out, run.force)?;
+    if crate::plan::apply::recover(out)? {
+        eprintln!(
+            "{}",
             lang.pick(
-                format!("dry run: {n} files, {bytes} bytes; nothing written"),
-                format!("시험 실행: 파일 {n}개, {bytes}바이트, 기록하지 않음")
+                "completed an earlier run that was interrupted",
+                "중단되었던 이전 실행을 마무리함"
             )
         );
-        return Ok(());
     }
-    write::check_target(out, force)?;
-    write::apply(&files, &actions, out, |f, a| {
-        eprintln!(
-            "  {:<9} {} ({} bytes)",
-            a.as_str(),
-            f.path,
-            f.contents.len()
-        );
-    })?;
-    let (created, updated, kept) = (
-        count(write::Action::Create),
-        count(write::Action::Update),
-        count(write::Action::Kept),
-    );
+    let plan = plan(spec, out, options, run.force)?;
+    let applied = crate::plan::apply::apply(&plan, run.on_conflict)?;
+    for c in plan
+        .changes
+        .iter()
+        .filter(|c| c.action != crate::plan::Action::Unchanged)
+    {
+        eprintln!("  {:<15} {}", c.action.as_str(), c.path);
+    }
     let dir = out.display();
-    let n = files.len();
+    let n = plan.changes.iter().filter(|c| c.rendered.is_some()).count();
+    let count = |a| plan.count(a);
+    let (created, updated, merged, kept) = (
+        count(crate::plan::Action::Create),
+        count(crate::plan::Action::Update) + count(crate::plan::Action::Remove),
+        count(crate::plan::Action::Merge) + count(crate::plan::Action::Conflict),
+        count(crate::plan::Action::Kept)
+            + count(crate::plan::Action::Orphaned)
+            + count(crate::plan::Action::DeletedByUser),
+    );
     println!(
         "{}",
         lang.pick(
-            format!("Generated {n} files ({bytes} bytes) in {dir}: {created} created, {updated} updated, {kept} kept as you left them.\nNext: cd {dir} && cargo build && cat README.md"),
-            format!("{dir}에 파일 {n}개({bytes}바이트) 생성: 새로 만듦 {created}, 갱신 {updated}, 사용자 파일 유지 {kept}.\n다음: cd {dir} && cargo build && cat README.md"),
+            format!("Generated {n} files in {dir}: {created} created, {updated} updated or removed, {merged} merged, {kept} kept as you left them."),
+            format!("{dir}에 파일 {n}개 생성: 새로 만듦 {created}, 갱신·삭제 {updated}, 병합 {merged}, 사용자 파일 유지 {kept}."),
         )
     );
-    Ok(())
+    if applied.conflicts.is_empty() {
+        println!(
+            "{}",
+            lang.pick(
+                format!("Next: cd {dir} && cat README.md"),
+                format!("다음: cd {dir} && cat README.md"),
+            )
+        );
+    } else {
+        println!(
+            "{}",
+            lang.pick(
+                format!("{} file(s) have conflict markers to resolve: {}\nResolve them, then `msaforge check --output {dir}` passes.", applied.conflicts.len(), applied.conflicts.join(", ")),
+                format!("충돌 표시를 해결할 파일 {}개: {}\n해결한 뒤 `msaforge check --output {dir}`가 통과합니다.", applied.conflicts.len(), applied.conflicts.join(", ")),
+            )
+        );
+    }
+    Ok(applied.conflicts)
 }
 
 /// A relative path with no `..`, no empty or `.` segments and no backslashes; `None` otherwise.

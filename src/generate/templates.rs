@@ -42,6 +42,37 @@ impl Source {
         }
         Ok(Embedded::get(name).map(|f| String::from_utf8_lossy(&f.data).into_owned()))
     }
+
+    /// `sha256:` of the whole template set as this source sees it: every embedded template and
+    /// every override file, by name, the override winning. Recorded in the lock, so a plan can
+    /// tell that the templates changed.
+    pub fn hash(&self) -> Result<String, GenerateError> {
+        let mut names: std::collections::BTreeSet<String> =
+            Embedded::iter().map(std::borrow::Cow::into_owned).collect();
+        if let Some(dir) = &self.overrides {
+            for entry in walkdir::WalkDir::new(dir).follow_links(false) {
+                let entry = entry.map_err(|e| GenerateError::ReadTemplate {
+                    path: dir.display().to_string(),
+                    source: e.into(),
+                })?;
+                if entry.file_type().is_file()
+                    && let Ok(rel) = entry.path().strip_prefix(dir)
+                {
+                    names.insert(rel.to_string_lossy().replace('\\', "/"));
+                }
+            }
+        }
+        let mut all = Vec::new();
+        for name in names {
+            let text = self.read(&name)?.unwrap_or_default();
+            all.extend_from_slice(name.as_bytes());
+            all.push(0);
+            all.extend_from_slice(text.len().to_string().as_bytes());
+            all.push(0);
+            all.extend_from_slice(text.as_bytes());
+        }
+        Ok(crate::plan::lock::hash(&all))
+    }
 }
 
 /// How a generated file is treated when the system is generated again.

@@ -1,64 +1,14 @@
-//! Putting rendered files on disk: only inside the output directory, atomically (temp file then
-//! rename), never over a user-owned (`once`) file, never into a directory msaforge did not create
-//! unless forced. Records what it wrote in `.msaforge/files.json`.
+//! Guarding output directories and writing single files safely: a foreign non-empty directory is
+//! refused unless forced; a single file is written atomically (temp file then rename) and never
+//! through a symbolic link out of its root. Regenerating a whole output is `plan::apply`'s job.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
+use super::GenerateError;
 
-use super::templates::Policy;
-use super::{GenerateError, Rendered};
-
-/// The marker msaforge leaves in every output directory it writes.
-pub const MARKER: &str = ".msaforge/files.json";
-
-/// What happened (or would happen) to one file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Action {
-    Create,
-    Update,
-    Unchanged,
-    /// A user-owned file that exists already: left as it is.
-    Kept,
-}
-
-impl Action {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Action::Create => "create",
-            Action::Update => "update",
-            Action::Unchanged => "unchanged",
-            Action::Kept => "kept",
-        }
-    }
-}
-
-#[derive(Debug, Serialize)]
-struct Record<'a> {
-    msaforge: &'static str,
-    files: Vec<RecordFile<'a>>,
-}
-
-#[derive(Debug, Serialize)]
-struct RecordFile<'a> {
-    path: &'a str,
-    policy: Policy,
-}
-
-/// Decides, per file, what writing would do. Changes nothing.
-pub fn plan(files: &[Rendered], out: &Path) -> Vec<Action> {
-    files
-        .iter()
-        .map(|f| match std::fs::read(out.join(&f.path)) {
-            Err(_) => Action::Create,
-            Ok(_) if f.policy == Policy::Once => Action::Kept,
-            Ok(old) if old == f.contents.as_bytes() => Action::Unchanged,
-            Ok(_) => Action::Update,
-        })
-        .collect()
-}
+/// The marker msaforge leaves in every output directory it writes: the lock file.
+pub const MARKER: &str = crate::plan::lock::LOCK;
 
 /// Refuses a non-empty directory without msaforge's marker, unless forced.
 pub fn check_target(out: &Path, force: bool) -> Result<(), GenerateError> {
@@ -73,43 +23,9 @@ pub fn check_target(out: &Path, force: bool) -> Result<(), GenerateError> {
     })
 }
 
-/// Writes the files as `plan` decided, calling `progress` after each one.
-pub fn apply(
-    files: &[Rendered],
-    actions: &[Action],
-    out: &Path,
-    mut progress: impl FnMut(&Rendered, Action),
-) -> Result<(), GenerateError> {
-    let io = |path: &Path| {
-        let path = path.display().to_string();
-        move |source| GenerateError::Write { path, source }
-    };
-    std::fs::create_dir_all(out).map_err(io(out))?;
-    let root = out.canonicalize().map_err(io(out))?;
-    for (file, &action) in files.iter().zip(actions) {
-        if matches!(action, Action::Create | Action::Update) {
-            write_atomically(&root, &file.path, file.contents.as_bytes())?;
-        }
-        progress(file, action);
-    }
-    let record = Record {
-        msaforge: env!("CARGO_PKG_VERSION"),
-        files: files
-            .iter()
-            .map(|f| RecordFile {
-                path: &f.path,
-                policy: f.policy,
-            })
-            .collect(),
-    };
-    let mut json = serde_json::to_string_pretty(&record).unwrap_or_default();
-    json.push('\n');
-    write_atomically(&root, MARKER, json.as_bytes())
-}
-
 /// Writes `contents` to `root/relative` through a temporary file in the same directory, refusing
 /// any directory that resolves outside `root`.
-fn write_atomically(root: &Path, relative: &str, contents: &[u8]) -> Result<(), GenerateError> {
+pub fn write_atomically(root: &Path, relative: &str, contents: &[u8]) -> Result<(), GenerateError> {
     let target: PathBuf = root.join(relative);
     let err = |source| GenerateError::Write {
         path: target.display().to_string(),
@@ -149,33 +65,6 @@ fn write_atomically(root: &Path, relative: &str, contents: &[u8]) -> Result<(), 
 mod tests {
     use super::*;
 
-    fn file(path: &str, policy: Policy) -> Rendered {
-        Rendered {
-            path: path.into(),
-            contents: format!("{path}\n"),
-            policy,
-        }
-    }
-
-    #[test]
-    fn writes_plans_and_keeps_user_files() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let files = vec![
-            file("a/b.txt", Policy::Managed),
-            file("user.rs", Policy::Once),
-        ];
-        assert_eq!(plan(&files, dir.path()), [Action::Create, Action::Create]);
-        apply(&files, &plan(&files, dir.path()), dir.path(), |_, _| {}).expect("writes");
-        std::fs::write(dir.path().join("user.rs"), "mine\n").expect("edit");
-        assert_eq!(plan(&files, dir.path()), [Action::Unchanged, Action::Kept]);
-        apply(&files, &plan(&files, dir.path()), dir.path(), |_, _| {}).expect("writes again");
-        assert_eq!(
-            std::fs::read_to_string(dir.path().join("user.rs")).expect("read"),
-            "mine\n"
-        );
-        assert!(dir.path().join(MARKER).is_file());
-    }
-
     #[test]
     fn foreign_directories_are_refused() {
         let dir = tempfile::tempdir().expect("temp dir");
@@ -194,8 +83,8 @@ mod tests {
         let outside = tempfile::tempdir().expect("temp dir");
         let dir = tempfile::tempdir().expect("temp dir");
         std::os::unix::fs::symlink(outside.path(), dir.path().join("services")).expect("link");
-        let files = vec![file("services/x.txt", Policy::Managed)];
-        let result = apply(&files, &[Action::Create], dir.path(), |_, _| {});
+        let root = dir.path().canonicalize().expect("root");
+        let result = write_atomically(&root, "services/x.txt", b"x");
         assert!(
             matches!(result, Err(GenerateError::Escape { .. })),
             "{result:?}"

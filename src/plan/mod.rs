@@ -1,0 +1,239 @@
+//! Safe regeneration: what generating into an existing output directory would do, file by file,
+//! and doing exactly that.
+//!
+//! `make` compares the new render with the lock (what msaforge last wrote), the stored merge bases
+//! and the files on disk, and classifies every file; it reads and never writes. `apply` carries a
+//! plan out as one journaled transaction. `report` shows a plan to people and tools; `lock` owns
+//! the `.msaforge/` state. Rendering templates is `generate`'s job, not this module's.
+
+pub mod apply;
+mod classify;
+pub mod lock;
+pub mod report;
+pub mod verify;
+
+use miette::Diagnostic;
+use serde::Serialize;
+use thiserror::Error;
+
+use crate::generate::templates::Policy;
+pub use classify::make;
+use lock::OnDisk;
+
+/// What regenerating does to one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    /// New: not on disk, not in the lock.
+    Create,
+    /// Untouched since msaforge wrote it: rewritten with the new text.
+    Update,
+    /// Edited by the user and changed by msaforge; the 3-way merge is clean.
+    Merge,
+    /// Edited by the user and changed by msaforge in the same lines.
+    Conflict,
+    /// A managed (generated) file edited by the user: generate stops unless `--force`.
+    Edited,
+    /// Already as it should be.
+    Unchanged,
+    /// The user's own file (`once`): left as it is.
+    Kept,
+    /// In the lock, but the user deleted it: left deleted.
+    DeletedByUser,
+    /// No longer generated and untouched: deleted.
+    Remove,
+    /// No longer generated but edited by the user: kept, and reported.
+    Orphaned,
+}
+
+impl Action {
+    pub const ALL: [Action; 10] = [
+        Action::Create,
+        Action::Update,
+        Action::Merge,
+        Action::Conflict,
+        Action::Edited,
+        Action::Unchanged,
+        Action::Kept,
+        Action::DeletedByUser,
+        Action::Remove,
+        Action::Orphaned,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Create => "create",
+            Action::Update => "update",
+            Action::Merge => "merge",
+            Action::Conflict => "conflict",
+            Action::Edited => "edited",
+            Action::Unchanged => "unchanged",
+            Action::Kept => "kept",
+            Action::DeletedByUser => "deleted-by-user",
+            Action::Remove => "remove",
+            Action::Orphaned => "orphaned",
+        }
+    }
+
+    /// True when applying the plan changes the file on disk (given markers on conflict).
+    pub fn changes_files(self) -> bool {
+        matches!(
+            self,
+            Action::Create | Action::Update | Action::Merge | Action::Conflict | Action::Remove
+        )
+    }
+}
+
+/// What to do with a file whose merge conflicts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OnConflict {
+    /// Write the file with diff3 conflict markers, record it in the lock; `check --output` fails
+    /// until they are resolved.
+    #[default]
+    Markers,
+    /// Keep the file as you left it (msaforge's change to it is dropped; the new base is stored).
+    KeepMine,
+    /// Take msaforge's new text (your edits to that file are replaced).
+    TakeNew,
+    /// Write nothing at all when any file conflicts.
+    Abort,
+}
+
+/// One file of a plan.
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub path: String,
+    pub policy: Policy,
+    pub action: Action,
+    /// The file as it is now.
+    pub current: OnDisk,
+    /// The new render, or `None` for a file no longer generated.
+    pub rendered: Option<String>,
+    /// The 3-way merge result (with markers when conflicted), for `Merge` and `Conflict`.
+    pub merged: Option<String>,
+    /// Conflicting regions, for `Conflict`.
+    pub conflicts: usize,
+    /// The lock entry before this run.
+    pub locked: Option<lock::LockedFile>,
+}
+
+impl Change {
+    /// The text the file will have after `apply` with `mode`, or `None` when it will not exist.
+    pub fn after(&self, mode: OnConflict) -> Option<&str> {
+        match self.action {
+            // An edited managed file is only ever applied when forced.
+            Action::Create | Action::Update | Action::Edited => self.rendered.as_deref(),
+            Action::Merge => self.merged.as_deref(),
+            Action::Conflict => match mode {
+                OnConflict::Markers | OnConflict::Abort => self.merged.as_deref(),
+                OnConflict::KeepMine => self.current.text(),
+                OnConflict::TakeNew => self.rendered.as_deref(),
+            },
+            Action::Unchanged | Action::Kept | Action::Orphaned => self.current.text(),
+            Action::DeletedByUser | Action::Remove => None,
+        }
+    }
+}
+
+/// Hashes that identify what produced an output.
+#[derive(Debug, Clone)]
+pub struct Stamp {
+    /// The checked spec as JSON (stored as `.msaforge/spec.json`).
+    pub spec_json: String,
+    pub spec_hash: String,
+    pub templates_hash: String,
+}
+
+/// A plan for one output directory.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub out: std::path::PathBuf,
+    pub stamp: Stamp,
+    /// The lock before this run (`None`: new or foreign directory).
+    pub lock: Option<lock::Lock>,
+    /// Sorted by path.
+    pub changes: Vec<Change>,
+    /// An earlier run was interrupted; `apply` completes it first.
+    pub interrupted: bool,
+}
+
+impl Plan {
+    pub fn count(&self, action: Action) -> usize {
+        self.changes.iter().filter(|c| c.action == action).count()
+    }
+
+    /// True when applying would change anything on disk, the lock included.
+    pub fn has_changes(&self) -> bool {
+        self.interrupted
+            || self.changes.iter().any(|c| c.action.changes_files())
+            || self.lock.as_ref().is_none_or(|l| {
+                l.spec != self.stamp.spec_hash || l.templates != self.stamp.templates_hash
+            })
+    }
+
+    pub fn of(&self, action: Action) -> impl Iterator<Item = &Change> {
+        self.changes.iter().filter(move |c| c.action == action)
+    }
+}
+
+/// Why planning or applying failed.
+#[derive(Debug, Error, Diagnostic)]
+pub enum PlanError {
+    #[error("cannot read {path}")]
+    #[diagnostic(code(msaforge::io))]
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot write {path}")]
+    #[diagnostic(code(msaforge::io))]
+    Write {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the lock file {path} is damaged: {detail}")]
+    #[diagnostic(
+        code(msaforge::lock),
+        help(
+            "restore .msaforge/ from version control; or delete .msaforge/ and generate with --force (every edited file is then treated as a conflict)"
+        )
+    )]
+    BadLock { path: String, detail: String },
+    #[error("`{path}` leads outside the output directory (through a symbolic link)")]
+    #[diagnostic(
+        code(msaforge::unsafe_path),
+        help("remove the link, or generate into another directory")
+    )]
+    Escape { path: String },
+    #[error("an earlier msaforge run in {dir} was interrupted and is not completed yet")]
+    #[diagnostic(
+        code(msaforge::interrupted),
+        help("run `msaforge generate` again: it completes the interrupted run first, then plans")
+    )]
+    Interrupted { dir: String },
+    #[error("{dir} has no .msaforge/lock.json: it was not generated by msaforge")]
+    #[diagnostic(
+        code(msaforge::not_generated),
+        help("pass the directory given to `msaforge generate -o DIR`")
+    )]
+    NotGenerated { dir: String },
+    #[error("{} generated file(s) were edited by hand: {}", paths.len(), paths.join(", "))]
+    #[diagnostic(
+        code(msaforge::edited),
+        help(
+            "generated (managed) files are rewritten on every run. Move your change into a user-owned file (like src/handlers.rs), or undo it; `msaforge plan --diff` shows it; --force overwrites it"
+        )
+    )]
+    EditedManaged { paths: Vec<String> },
+    #[error("{} file(s) would conflict: {}; nothing was written (--on-conflict abort)", paths.len(), paths.join(", "))]
+    #[diagnostic(
+        code(msaforge::conflict),
+        help(
+            "`msaforge plan --diff` shows the changes; choose --on-conflict markers, keep-mine or take-new"
+        )
+    )]
+    Conflicts { paths: Vec<String> },
+}

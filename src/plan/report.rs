@@ -1,0 +1,264 @@
+//! Showing a plan: one line per file that is not unchanged, a summary, unified diffs on request,
+//! and JSON for tools. Formatting only; the plan itself is made by `plan::make`.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+use similar::TextDiff;
+
+use super::{Action, Change, OnConflict, Plan};
+use crate::lang::Lang;
+
+/// Why the action was chosen, in a few words.
+fn note(change: &Change, lang: Lang) -> String {
+    let (en, ko): (String, String) = match change.action {
+        Action::Create => ("new".into(), "새 파일".into()),
+        Action::Update => (
+            "not edited by you: rewritten".into(),
+            "수정되지 않음: 새로 씀".into(),
+        ),
+        Action::Merge => (
+            "your edits kept, msaforge's changes merged in".into(),
+            "사용자 수정 유지, 새 변경 병합".into(),
+        ),
+        Action::Conflict => (
+            format!(
+                "{} conflicting region(s) between your edits and msaforge's",
+                change.conflicts
+            ),
+            format!("사용자 수정과 새 변경이 {}곳에서 충돌", change.conflicts),
+        ),
+        Action::Edited => (
+            "generated file edited by hand: generate stops (--force overwrites)".into(),
+            "생성 파일을 직접 수정함: generate 중단 (--force 시 덮어씀)".into(),
+        ),
+        Action::Unchanged => ("up to date".into(), "최신".into()),
+        Action::Kept => (
+            "yours: never touched".into(),
+            "사용자 소유: 건드리지 않음".into(),
+        ),
+        Action::DeletedByUser => (
+            "you deleted it: left deleted (--force restores)".into(),
+            "사용자가 삭제함: 그대로 둠 (--force 시 복원)".into(),
+        ),
+        Action::Remove => (
+            "no longer generated, not edited: deleted".into(),
+            "더 이상 생성하지 않고 수정도 없음: 삭제".into(),
+        ),
+        Action::Orphaned => (
+            "no longer generated, edited by you: kept".into(),
+            "더 이상 생성하지 않지만 사용자가 수정함: 유지".into(),
+        ),
+    };
+    lang.pick(en, ko)
+}
+
+/// The plan for people: changed files, then a summary line.
+pub fn human(plan: &Plan, lang: Lang) -> String {
+    let mut out = String::new();
+    let dir = plan.out.display();
+    let _ = writeln!(
+        out,
+        "{}",
+        lang.pick(format!("plan for {dir}"), format!("{dir} 생성 계획"))
+    );
+    if plan.interrupted {
+        let _ = writeln!(
+            out,
+            "  {}",
+            lang.pick(
+                "note: an earlier run was interrupted; `msaforge generate` completes it before anything else",
+                "참고: 이전 실행이 중단됨. `msaforge generate`가 먼저 마무리함"
+            )
+        );
+    }
+    let width = plan
+        .changes
+        .iter()
+        .filter(|c| c.action != Action::Unchanged)
+        .map(|c| c.path.len())
+        .max()
+        .unwrap_or(0);
+    for c in plan
+        .changes
+        .iter()
+        .filter(|c| c.action != Action::Unchanged)
+    {
+        let _ = writeln!(
+            out,
+            "  {:<15} {:<width$}  {}",
+            c.action.as_str(),
+            c.path,
+            note(c, lang)
+        );
+    }
+    let counts: Vec<String> = Action::ALL
+        .iter()
+        .filter_map(|&a| {
+            let n = plan.count(a);
+            (n > 0).then(|| format!("{n} {}", a.as_str()))
+        })
+        .collect();
+    let summary = if counts.is_empty() {
+        lang.pick(
+            "nothing to generate".to_owned(),
+            "생성할 파일 없음".to_owned(),
+        )
+    } else {
+        counts.join(", ")
+    };
+    let verdict = if plan.has_changes() {
+        ""
+    } else {
+        lang.pick(" (no changes)", " (변경 없음)")
+    };
+    let _ = writeln!(out, "{summary}{verdict}");
+    out
+}
+
+/// Unified diffs (3 lines of context) from each file as it is to what `apply` would leave.
+pub fn diff(plan: &Plan, mode: OnConflict) -> String {
+    let mut out = String::new();
+    for c in &plan.changes {
+        let before = c.current.text().unwrap_or("");
+        let after = match c.action {
+            // Show what stops the run, and what --force would write.
+            Action::Edited => c.rendered.as_deref().unwrap_or(""),
+            _ if !c.action.changes_files() => continue,
+            _ => c.after(mode).unwrap_or(""),
+        };
+        if before == after {
+            continue;
+        }
+        let diff = TextDiff::from_lines(before, after);
+        let (a, b) = (format!("a/{}", c.path), format!("b/{}", c.path));
+        let _ = write!(
+            out,
+            "{}",
+            diff.unified_diff().context_radius(3).header(&a, &b)
+        );
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct JsonPlan<'a> {
+    output: String,
+    spec: &'a str,
+    templates: &'a str,
+    interrupted: bool,
+    changes: bool,
+    summary: std::collections::BTreeMap<&'static str, usize>,
+    files: Vec<JsonFile<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonFile<'a> {
+    path: &'a str,
+    policy: crate::generate::templates::Policy,
+    action: Action,
+    #[serde(skip_serializing_if = "is_zero")]
+    conflicts: usize,
+}
+
+#[expect(clippy::trivially_copy_pass_by_ref, reason = "serde's signature")]
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// The plan for tools: every file, unchanged ones included.
+pub fn json(plan: &Plan) -> String {
+    let doc = JsonPlan {
+        output: plan.out.display().to_string(),
+        spec: &plan.stamp.spec_hash,
+        templates: &plan.stamp.templates_hash,
+        interrupted: plan.interrupted,
+        changes: plan.has_changes(),
+        summary: Action::ALL
+            .iter()
+            .map(|&a| (a.as_str(), plan.count(a)))
+            .filter(|&(_, n)| n > 0)
+            .collect(),
+        files: plan
+            .changes
+            .iter()
+            .map(|c| JsonFile {
+                path: &c.path,
+                policy: c.policy,
+                action: c.action,
+                conflicts: c.conflicts,
+            })
+            .collect(),
+    };
+    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// The report of `check --output`: each unresolved conflict the way a compiler reports an error.
+pub fn problems(
+    dir: &std::path::Path,
+    problems: &[super::verify::Problem],
+    format: crate::check::render::Format,
+    lang: Lang,
+) -> String {
+    use crate::check::render::Format;
+    if !matches!(format, Format::Human) {
+        let doc = serde_json::json!({ "output": dir.display().to_string(), "conflicts": problems });
+        let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+        text.push('\n');
+        return text;
+    }
+    let mut out = String::new();
+    for p in problems {
+        let place = dir.join(&p.path);
+        let _ = writeln!(
+            out,
+            "error[conflict]: {}:{}:1: {}",
+            place.display(),
+            p.line.unwrap_or(1),
+            lang.pick(
+                format!(
+                    "{} unresolved merge conflict(s) left by msaforge generate",
+                    p.conflicts
+                ),
+                format!(
+                    "msaforge generate가 남긴 미해결 병합 충돌 {}곳",
+                    p.conflicts
+                )
+            )
+        );
+        let _ = writeln!(
+            out,
+            "  = help: {}",
+            lang.pick(
+                "between `<<<<<<< yours` and `>>>>>>>` keep the lines you want, delete the rest and the marker lines",
+                "`<<<<<<< yours`와 `>>>>>>>` 사이에서 남길 줄만 두고 나머지와 표시 줄을 지우세요"
+            )
+        );
+    }
+    let _ = writeln!(
+        out,
+        "{}",
+        if problems.is_empty() {
+            lang.pick(
+                format!("{}: no unresolved conflicts", dir.display()),
+                format!("{}: 미해결 충돌 없음", dir.display()),
+            )
+        } else {
+            lang.pick(
+                format!(
+                    "{}: {} file(s) with unresolved conflicts",
+                    dir.display(),
+                    problems.len()
+                ),
+                format!(
+                    "{}: 미해결 충돌이 있는 파일 {}개",
+                    dir.display(),
+                    problems.len()
+                ),
+            )
+        }
+    );
+    out
+}
