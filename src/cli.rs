@@ -153,6 +153,7 @@ pub fn run() -> i32 {
                 CliError::Generate(
                     crate::generate::GenerateError::NotOurs { .. }
                     | crate::generate::GenerateError::Escape { .. }
+                    | crate::generate::GenerateError::UnsafePath { .. }
                     | crate::generate::GenerateError::Plan(
                         PlanError::Escape { .. }
                         | PlanError::EditedManaged { .. }

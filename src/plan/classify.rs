@@ -106,22 +106,23 @@ fn classify(
         locked: old.cloned(),
     };
     let new = file.contents;
+    let untouched = |now: &OnDisk| old.is_some_and(|o| now.hash().as_deref() == Some(&*o.sha256));
     change.action = match (&change.current, old) {
         (OnDisk::Missing, Some(_)) if !force => Action::DeletedByUser,
         (OnDisk::Missing, _) => Action::Create,
         (OnDisk::Text(text), _) if *text == new => Action::Unchanged,
-        (_, _) if file.policy == Policy::Once => Action::Kept,
-        (now, Some(old)) if now.hash().as_deref() == Some(old.sha256.as_str()) => Action::Update,
-        // Edited by the user (or written by someone else before msaforge kept a lock here).
-        (_, _) if file.policy == Policy::Managed => {
-            if force {
-                Action::Update
-            } else {
-                Action::Edited
-            }
-        }
-        (OnDisk::Text(text), _) => {
-            let mut merge = TextMerge::from_lines(base.unwrap_or(""), text.as_str(), new.as_str());
+        _ if file.policy == Policy::Once => Action::Kept,
+        // Merge files are always merged: what msaforge last wrote may itself hold the user's
+        // edits (an earlier merge), so "untouched since written" does not mean "pristine".
+        (OnDisk::Text(text), _) if file.policy == Policy::Merge => {
+            let base = match base {
+                Some(base) => base,
+                // The stored base is gone: an untouched file is its own base; otherwise every
+                // difference is a conflict the user decides.
+                None if untouched(&change.current) => text.as_str(),
+                None => "",
+            };
+            let mut merge = TextMerge::from_lines(base, text.as_str(), new.as_str());
             merge.conflict_style(ConflictStyle::Diff3).labels(
                 &labels.base,
                 &labels.yours,
@@ -129,25 +130,23 @@ fn classify(
             );
             let merged = merge.to_string();
             change.conflicts = merge.conflict_count();
-            let conflicted = merge.is_conflicted();
-            let unchanged = merged == *text;
-            change.merged = Some(merged);
-            if conflicted {
+            let action = if merge.is_conflicted() {
                 Action::Conflict
-            } else if unchanged {
+            } else if merged == new {
+                Action::Update
+            } else if merged == *text {
                 Action::Unchanged
             } else {
                 Action::Merge
-            }
+            };
+            change.merged = Some(merged);
+            action
         }
-        // Not text (binary, unreadable): nothing to merge with.
-        (_, _) => {
-            if force {
-                Action::Update
-            } else {
-                Action::Edited
-            }
-        }
+        (now, _) if untouched(now) => Action::Update,
+        // A managed file edited by the user (or written by someone else before msaforge kept a
+        // lock here), or a merge file that is not text: nothing to merge with.
+        _ if force => Action::Update,
+        _ => Action::Edited,
     };
     change.rendered = Some(new);
     change
@@ -206,6 +205,17 @@ mod tests {
             (Managed, Some(a), None, None, a, DeletedByUser),
             (Once, Some(a), Some("mine\n"), None, "x\n", Kept),
             (Once, Some(a), Some(a), None, "x\n", Kept),
+            // What msaforge last wrote was a merge holding the user's edit: still merged.
+            (
+                m,
+                Some("A\nb\nc\n"),
+                Some("A\nb\nc\n"),
+                Some(a),
+                "a\nb\nc\nd\n",
+                merged,
+            ),
+            (m, Some(a), Some(a), None, "x\n", Update),
+            (m, Some(a), Some("mine\n"), None, "x\n", Conflict),
             (m, Some(a), Some(a), Some(a), "a\nb\nc\nd\n", Update),
             (
                 m,

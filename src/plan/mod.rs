@@ -163,10 +163,14 @@ impl Plan {
         self.changes.iter().filter(|c| c.action == action).count()
     }
 
-    /// True when applying would change anything on disk, the lock included.
+    /// True when the output differs from what generating would leave: applying would change a
+    /// file or the lock, or a generated file was edited by hand (which stops `generate`).
     pub fn has_changes(&self) -> bool {
         self.interrupted
-            || self.changes.iter().any(|c| c.action.changes_files())
+            || self
+                .changes
+                .iter()
+                .any(|c| c.action.changes_files() || c.action == Action::Edited)
             || self.lock.as_ref().is_none_or(|l| {
                 l.spec != self.stamp.spec_hash || l.templates != self.stamp.templates_hash
             })
@@ -220,7 +224,7 @@ pub enum PlanError {
         help("pass the directory given to `msaforge generate -o DIR`")
     )]
     NotGenerated { dir: String },
-    #[error("{} generated file(s) were edited by hand: {}", paths.len(), paths.join(", "))]
+    #[error("{} generated file(s) were edited by hand:\n  {}", paths.len(), paths.join("\n  "))]
     #[diagnostic(
         code(msaforge::edited),
         help(
@@ -228,7 +232,7 @@ pub enum PlanError {
         )
     )]
     EditedManaged { paths: Vec<String> },
-    #[error("{} file(s) would conflict: {}; nothing was written (--on-conflict abort)", paths.len(), paths.join(", "))]
+    #[error("{} file(s) would conflict; nothing was written (--on-conflict abort):\n  {}", paths.len(), paths.join("\n  "))]
     #[diagnostic(
         code(msaforge::conflict),
         help(

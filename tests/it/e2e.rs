@@ -195,7 +195,7 @@ fn generate(out: &Path) {
 }
 
 /// `cargo build` of the generated workspace; returns the target directory.
-fn build(system: &Path, logs: &Path) -> PathBuf {
+pub(crate) fn build(system: &Path, logs: &Path) -> PathBuf {
     let target = std::env::var_os("MSAFORGE_E2E_TARGET").map_or_else(
         || std::env::temp_dir().join("msaforge-e2e-target"),
         PathBuf::from,

@@ -7,6 +7,7 @@ mod e2e;
 mod fixtures;
 mod generate;
 mod props;
+mod regenerate;
 mod validate;
 
 /// insta settings shared by every snapshot: the top-level `snapshots/` folder, no version noise.
