@@ -302,3 +302,76 @@ fn read_err(path: &Path, source: std::io::Error) -> PlanError {
         source,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_must_stay_inside_the_root() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().canonicalize().expect("root");
+        for bad in ["../x", "a/../../x", "/etc/passwd", "./a"] {
+            assert!(check_inside(&root, bad).is_err(), "{bad}");
+        }
+        assert!(check_inside(&root, "new/dir/file.txt").is_ok());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_inside_are_followed_links_out_and_linked_files_are_refused() {
+        let outside = tempfile::tempdir().expect("temp dir");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().canonicalize().expect("root");
+        std::fs::create_dir_all(root.join("real")).expect("dir");
+        std::os::unix::fs::symlink(root.join("real"), root.join("inside")).expect("link");
+        std::os::unix::fs::symlink(outside.path(), root.join("out")).expect("link");
+        std::os::unix::fs::symlink(outside.path().join("f"), root.join("file")).expect("link");
+        assert!(check_inside(&root, "inside/a.txt").is_ok());
+        assert!(check_inside(&root, "out/a.txt").is_err());
+        assert!(check_inside(&root, "file").is_err());
+    }
+
+    #[test]
+    fn an_uncommitted_transaction_is_discarded_a_committed_one_completed() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().canonicalize().expect("root");
+        std::fs::write(root.join("keep.txt"), "old\n").expect("write");
+        // Staged but not committed: discarded, the output untouched.
+        std::fs::create_dir_all(root.join(TXN_DIR)).expect("txn");
+        std::fs::write(root.join(TXN_DIR).join("0"), "new\n").expect("stage");
+        assert!(recover(&root).expect("recovers"));
+        assert_eq!(
+            std::fs::read_to_string(root.join("keep.txt")).expect("read"),
+            "old\n"
+        );
+        assert!(!interrupted(&root));
+        // Committed: completed, also when half of it was done already.
+        let journal = stage(
+            &root,
+            &[
+                ("keep.txt".into(), "new\n".into()),
+                ("sub/added.txt".into(), "added\n".into()),
+            ],
+            vec!["gone.txt".into()],
+        )
+        .expect("stages");
+        std::fs::write(root.join("gone.txt"), "x").expect("write");
+        std::fs::rename(
+            root.join(TXN_DIR).join(&journal.writes[0].0),
+            root.join("keep.txt"),
+        )
+        .expect("first rename done before the crash");
+        assert!(recover(&root).expect("recovers"));
+        assert_eq!(
+            std::fs::read_to_string(root.join("keep.txt")).expect("read"),
+            "new\n"
+        );
+        assert_eq!(
+            std::fs::read_to_string(root.join("sub/added.txt")).expect("read"),
+            "added\n"
+        );
+        assert!(!root.join("gone.txt").exists());
+        assert!(!interrupted(&root));
+    }
+}

@@ -347,6 +347,19 @@ fn edited_generated_files_stop_generate_unless_forced() {
         shown.contains("edited          services/placement/src/generated/api.rs"),
         "{shown}"
     );
+    let json: serde_json::Value =
+        serde_json::from_slice(&plan(&v1, &out, &["--format", "json"]).stdout).expect("json");
+    assert_eq!(json["changes"], true);
+    assert_eq!(json["summary"]["edited"], 1);
+    assert_eq!(json["summary"]["deleted-by-user"], 1);
+    let edited = json["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .find(|f| f["action"] == "edited")
+        .expect("an edited file");
+    assert_eq!(edited["path"], "services/placement/src/generated/api.rs");
+    assert_eq!(edited["policy"], "managed");
     // --force overwrites the edit and restores the deleted file.
     expect_exit(&generate(&v1, &out, &["--force"]), 0);
     assert!(!read(&api).contains("// my change"));
