@@ -97,17 +97,31 @@ pub fn check_bytes(name: &str, bytes: &[u8], options: &Options) -> Report {
             return report;
         }
     };
-    report.findings = schema::validate(&value, lang);
+    // The schema and the typed model read the same value: on two cores they run side by side.
+    // The model's findings count only when the schema accepted the document (the rules are
+    // written for valid specs); freeing the value happens off the main path too.
+    let (schema_findings, typed) = std::thread::scope(|scope| {
+        let schema = scope.spawn(|| schema::validate(&value, lang));
+        let typed = SpecFile::deserialize(&value).map(|mut file| {
+            if let Some(policy) = &options.policy {
+                file.policy = Some(policy.clone());
+            }
+            file
+        });
+        let findings = schema
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (findings, typed)
+    });
+    report.findings = schema_findings;
     if report.findings.is_empty() {
-        match SpecFile::deserialize(value) {
-            Ok(mut file) => {
-                if let Some(policy) = &options.policy {
-                    file.policy = Some(policy.clone());
-                }
+        match typed {
+            Ok(file) => std::thread::scope(|scope| {
+                scope.spawn(move || drop(value));
                 let spec = crate::spec::resolve(file);
                 report.findings = rules::run(&spec, lang);
                 report.spec = Some(spec);
-            }
+            }),
             Err(plain) => report
                 .findings
                 .push(shape_finding(&report.source.text, &plain, lang)),

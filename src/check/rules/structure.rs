@@ -113,14 +113,14 @@ fn is_keyword(name: &str) -> bool {
 pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
     duplicates(
         spec.contexts.iter().map(|c| c.name.as_str()),
-        &Path::root().key("contexts"),
+        || Path::root().key("contexts"),
         "name",
         lang,
         out,
     );
     duplicates(
         spec.teams.iter().map(|t| t.name.as_str()),
-        &Path::root().key("teams"),
+        || Path::root().key("teams"),
         "name",
         lang,
         out,
@@ -145,7 +145,7 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
 
     for (i, c) in spec.contexts.iter().enumerate() {
         let at = ctx(i);
-        keyword(&c.name, at.clone().key("name"), lang, out);
+        keyword(&c.name, || at.clone().key("name"), lang, out);
         let dns = format!("{}-{}", spec.system.name, c.name);
         if dns.len() > 63 {
             let len = dns.len();
@@ -161,28 +161,28 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
         }
         duplicates(
             c.types.iter().map(|t| t.name.as_str()),
-            &at.clone().key("types"),
+            || at.clone().key("types"),
             "name",
             lang,
             out,
         );
         duplicates(
             c.operations.iter().map(|o| o.name.as_str()),
-            &at.clone().key("operations"),
+            || at.clone().key("operations"),
             "name",
             lang,
             out,
         );
         duplicates(
             c.publishes.iter().map(|e| e.name.as_str()),
-            &at.clone().key("events").key("publishes"),
+            || at.clone().key("events").key("publishes"),
             "name",
             lang,
             out,
         );
         duplicates(
             c.data.tables.iter().map(String::as_str),
-            &at.clone().key("data"),
+            || at.clone().key("data"),
             "tables",
             lang,
             out,
@@ -191,7 +191,7 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
         let type_names: Vec<&str> = c.types.iter().map(|t| t.name.as_str()).collect();
         for (t, ty) in c.types.iter().enumerate() {
             let tp = at.clone().key("types").index(t);
-            keyword(&ty.name, tp.clone().key("name"), lang, out);
+            keyword(&ty.name, || tp.clone().key("name"), lang, out);
             fields(&ty.fields, &tp, &type_names, lang, out);
         }
         for (e, ev) in c.publishes.iter().enumerate() {
@@ -205,7 +205,7 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
         }
         for (o, op) in c.operations.iter().enumerate() {
             let op_path = at.clone().key("operations").index(o);
-            keyword(&op.name, op_path.clone().key("name"), lang, out);
+            keyword(&op.name, || op_path.clone().key("name"), lang, out);
             let mut seen = std::collections::HashSet::new();
             for p in &op.params {
                 if !seen.insert(p.as_str()) {
@@ -227,7 +227,7 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
                         )),
                     );
                 }
-                keyword(p, op_path.clone().key("path"), lang, out);
+                keyword(p, || op_path.clone().key("path"), lang, out);
             }
             for (key, body) in [("request", &op.request), ("response", &op.response)] {
                 if let Some(body) = body
@@ -297,20 +297,20 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
 fn fields(fields: &[Field], owner: &Path, types: &[&str], lang: Lang, out: &mut Vec<Finding>) {
     duplicates(
         fields.iter().map(|f| f.name.as_str()),
-        &owner.clone().key("fields"),
+        || owner.clone().key("fields"),
         "name",
         lang,
         out,
     );
     for (i, f) in fields.iter().enumerate() {
-        let fp = owner.clone().key("fields").index(i);
-        keyword(&f.name, fp.clone().key("name"), lang, out);
+        let fp = || owner.clone().key("fields").index(i);
+        keyword(&f.name, || fp().key("name"), lang, out);
         if let Some(name) = f.ty.named()
             && !types.contains(&name)
         {
             let mut candidates: Vec<&str> = types.to_vec();
             candidates.extend(Scalar::NAMES);
-            let mut finding = unknown(fp.clone().key("type"), "type", name, &candidates, lang);
+            let mut finding = unknown(fp().key("type"), "type", name, &candidates, lang);
             finding.help = Some(match did_you_mean(name, candidates.iter().copied()) {
                 Some(near) => tr!(lang, "did you mean `{near}`?", "`{near}`을(를) 의도했나요?"),
                 None => {
@@ -330,7 +330,7 @@ fn fields(fields: &[Field], owner: &Path, types: &[&str], lang: Lang, out: &mut 
             out.push(
                 Finding::error(
                     "MSA017",
-                    fp.clone().key("type"),
+                    fp().key("type"),
                     tr!(
                         lang,
                         "enum field `{}` lists no values",
@@ -346,7 +346,7 @@ fn fields(fields: &[Field], owner: &Path, types: &[&str], lang: Lang, out: &mut 
             );
         }
         if let Some(values) = enum_values(&f.ty) {
-            duplicates(values.iter().map(String::as_str), &fp, "values", lang, out);
+            duplicates(values.iter().map(String::as_str), fp, "values", lang, out);
         }
     }
 }
@@ -360,12 +360,13 @@ fn enum_values(ty: &FieldType) -> Option<&Vec<String>> {
     }
 }
 
-fn keyword(name: &str, path: Path, lang: Lang, out: &mut Vec<Finding>) {
+/// `path` is only built when there is a finding: this runs for every name in the spec.
+fn keyword(name: &str, path: impl FnOnce() -> Path, lang: Lang, out: &mut Vec<Finding>) {
     if is_keyword(name) {
         out.push(
             Finding::error(
                 "MSA011",
-                path,
+                path(),
                 tr!(
                     lang,
                     "`{name}` is a reserved word in Rust or Java",
@@ -384,47 +385,48 @@ fn keyword(name: &str, path: Path, lang: Lang, out: &mut Vec<Finding>) {
 /// Reports every repeat of a name in a list, pointing at the repeat and back at the first one.
 fn duplicates<'a>(
     names: impl Iterator<Item = &'a str>,
-    list: &Path,
+    list: impl Fn() -> Path,
     key: &str,
     lang: Lang,
     out: &mut Vec<Finding>,
 ) {
-    let mut first: HashMap<&str, usize> = HashMap::new();
-    for (i, name) in names.enumerate() {
-        match first.get(name) {
-            Some(&j) => {
-                let (here, there) = if key == "tables" || key == "values" {
-                    (
-                        list.clone().key(key).index(i),
-                        list.clone().key(key).index(j),
-                    )
-                } else {
-                    (
-                        list.clone().index(i).key(key),
-                        list.clone().index(j).key(key),
-                    )
-                };
-                out.push(
-                    Finding::error(
-                        "MSA012",
-                        here,
-                        tr!(
-                            lang,
-                            "`{name}` is defined twice",
-                            "`{name}`이(가) 두 번 정의되었습니다"
-                        ),
-                    )
-                    .help(tr!(
+    // Most lists are short (fields, enum values): a linear scan beats hashing them.
+    let names: Vec<&str> = names.collect();
+    let index: Option<HashMap<&str, usize>> = (names.len() > 16).then(|| {
+        let mut first = HashMap::with_capacity(names.len());
+        for (i, &name) in names.iter().enumerate().rev() {
+            first.insert(name, i);
+        }
+        first
+    });
+    for (i, &name) in names.iter().enumerate() {
+        let first = match &index {
+            Some(index) => index.get(name).copied().filter(|&j| j < i),
+            None => names[..i].iter().position(|&n| n == name),
+        };
+        if let Some(j) = first {
+            let (here, there) = if key == "tables" || key == "values" {
+                (list().key(key).index(i), list().key(key).index(j))
+            } else {
+                (list().index(i).key(key), list().index(j).key(key))
+            };
+            out.push(
+                Finding::error(
+                    "MSA012",
+                    here,
+                    tr!(
                         lang,
-                        "rename one of them or merge the two",
-                        "둘 중 하나의 이름을 바꾸거나 합치세요"
-                    ))
-                    .related(there, tr!(lang, "first defined here", "처음 정의된 곳")),
-                );
-            }
-            None => {
-                first.insert(name, i);
-            }
+                        "`{name}` is defined twice",
+                        "`{name}`이(가) 두 번 정의되었습니다"
+                    ),
+                )
+                .help(tr!(
+                    lang,
+                    "rename one of them or merge the two",
+                    "둘 중 하나의 이름을 바꾸거나 합치세요"
+                ))
+                .related(there, tr!(lang, "first defined here", "처음 정의된 곳")),
+            );
         }
     }
 }
