@@ -5,6 +5,7 @@
 
 pub mod templates;
 pub mod view;
+pub mod view_java;
 pub mod write;
 
 use std::collections::BTreeMap;
