@@ -48,12 +48,10 @@ pub struct JavaFieldView {
     /// `UUID`, `List<Shelf>`, `BigDecimal`, `Integer` (boxed when optional or in a list).
     pub java_type: String,
     pub optional: bool,
-    /// Decimals travel as JSON strings, as in every stack (no precision lost).
-    pub decimal: bool,
-    /// Required and not a primitive: `@NotNull`.
-    pub not_null: bool,
-    /// Holds records of this context (directly or in a list): `@Valid` cascades to them.
-    pub nested: bool,
+    /// What goes before the type, each followed by a space: `@NotNull` when required and not a
+    /// primitive, `@Valid` when it holds records (validation cascades), and for decimals
+    /// `@JsonFormat(shape = JsonFormat.Shape.STRING)` (they travel as JSON strings in every stack).
+    pub annotations: String,
     pub description: Option<String>,
 }
 
@@ -248,17 +246,9 @@ fn record(
                 let java_type = java_type(name, &f.name, &f.ty, f.optional, taken);
                 JavaFieldView {
                     name: f.name.clone(),
-                    not_null: !f.optional
-                        && !matches!(java_type.as_str(), "int" | "long" | "boolean"),
-                    nested: named(&f.ty).is_some(),
+                    annotations: annotations(f, &java_type),
                     java_type,
                     optional: f.optional,
-                    decimal: matches!(
-                        f.ty,
-                        FieldType::Scalar {
-                            scalar: Scalar::Decimal
-                        }
-                    ),
                     description: f.description.clone(),
                 }
             })
@@ -280,6 +270,25 @@ fn record(
             })
             .collect(),
     }
+}
+
+fn annotations(f: &Field, java_type: &str) -> String {
+    let mut out = String::new();
+    if !f.optional && !matches!(java_type, "int" | "long" | "boolean") {
+        out.push_str("@NotNull ");
+    }
+    if named(&f.ty).is_some() {
+        out.push_str("@Valid ");
+    }
+    if matches!(
+        f.ty,
+        FieldType::Scalar {
+            scalar: Scalar::Decimal
+        }
+    ) {
+        out.push_str("@JsonFormat(shape = JsonFormat.Shape.STRING) ");
+    }
+    out
 }
 
 /// The Java type of a field: primitives when required, boxed when optional or inside a list.

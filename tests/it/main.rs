@@ -6,6 +6,7 @@ mod cli;
 mod e2e;
 mod fixtures;
 mod generate;
+mod harness;
 mod props;
 mod validate;
 

@@ -151,7 +151,7 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
         Some(_) => Path::root().key("system").key("java").key("package"),
         None => Path::root().key("system").key("name"),
     };
-    java_package(&java_root, root_at, lang, out);
+    java_package(&java_root, &root_at, lang, out);
     for (i, c) in spec.contexts.iter().enumerate() {
         let at = ctx(i);
         keyword(&c.name, at.clone().key("name"), lang, out);
@@ -159,7 +159,7 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
         // (checked just above); only a package written on the context is checked here.
         if c.java_package != format!("{java_root}.{}", c.name.replace('-', "_")) {
             let path = at.clone().key("java").key("package");
-            java_package(&c.java_package, path, lang, out);
+            java_package(&c.java_package, &path, lang, out);
         }
         let dns = format!("{}-{}", spec.system.name, c.name);
         if dns.len() > 63 {
@@ -376,7 +376,7 @@ fn enum_values(ty: &FieldType) -> Option<&Vec<String>> {
 }
 
 /// A Java package none of whose segments is a reserved word (`kr.go.public` cannot be declared).
-fn java_package(package: &str, path: Path, lang: Lang, out: &mut Vec<Finding>) {
+fn java_package(package: &str, path: &Path, lang: Lang, out: &mut Vec<Finding>) {
     for segment in package.split('.').filter(|s| is_keyword(s)) {
         out.push(
             Finding::error(
