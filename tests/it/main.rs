@@ -8,6 +8,7 @@ mod fixtures;
 mod generate;
 mod harness;
 mod props;
+mod spring;
 mod validate;
 
 /// insta settings shared by every snapshot: the top-level `snapshots/` folder, no version noise.
