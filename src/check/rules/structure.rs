@@ -105,7 +105,7 @@ const KEYWORDS: &[&str] = &[
     "yield",
 ];
 
-fn is_keyword(name: &str) -> bool {
+pub(super) fn is_keyword(name: &str) -> bool {
     // Keywords are case-sensitive in both languages; `Self` is Rust's only capitalised one.
     name == "Self" || KEYWORDS.binary_search(&name).is_ok()
 }
@@ -143,24 +143,9 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
     let teams: Vec<&str> = spec.teams.iter().map(|t| t.name.as_str()).collect();
     let contexts: Vec<&str> = spec.contexts.iter().map(|c| c.name.as_str()).collect();
 
-    let java_root = spec.system.java.as_ref().map_or_else(
-        || format!("com.example.{}", spec.system.name.replace('-', "_")),
-        |j| j.package.to_string(),
-    );
-    let root_at = match spec.system.java {
-        Some(_) => Path::root().key("system").key("java").key("package"),
-        None => Path::root().key("system").key("name"),
-    };
-    java_package(&java_root, &root_at, lang, out);
     for (i, c) in spec.contexts.iter().enumerate() {
         let at = ctx(i);
         keyword(&c.name, at.clone().key("name"), lang, out);
-        // A derived package repeats the system's root (checked above) and the context's name
-        // (checked just above); only a package written on the context is checked here.
-        if c.java_package != format!("{java_root}.{}", c.name.replace('-', "_")) {
-            let path = at.clone().key("java").key("package");
-            java_package(&c.java_package, &path, lang, out);
-        }
         let dns = format!("{}-{}", spec.system.name, c.name);
         if dns.len() > 63 {
             let len = dns.len();
@@ -372,28 +357,6 @@ fn enum_values(ty: &FieldType) -> Option<&Vec<String>> {
         FieldType::Enum { values } => Some(values),
         FieldType::List { item } => enum_values(item),
         _ => None,
-    }
-}
-
-/// A Java package none of whose segments is a reserved word (`kr.go.public` cannot be declared).
-fn java_package(package: &str, path: &Path, lang: Lang, out: &mut Vec<Finding>) {
-    for segment in package.split('.').filter(|s| is_keyword(s)) {
-        out.push(
-            Finding::error(
-                "MSA011",
-                path.clone(),
-                tr!(
-                    lang,
-                    "`{segment}` in package `{package}` is a reserved word in Java",
-                    "패키지 `{package}`의 `{segment}`은(는) Java 예약어입니다"
-                ),
-            )
-            .help(tr!(
-                lang,
-                "write `{segment}_` or another word in its place",
-                "그 자리에 `{segment}_` 또는 다른 단어를 쓰세요"
-            )),
-        );
     }
 }
 
