@@ -190,11 +190,17 @@ pub fn run(
     );
     let dir = out.display();
     let n = files.len();
+    // The README's Build section has the steps of every stack; Rust-only systems build in one go.
+    let rust_only = spec
+        .contexts
+        .iter()
+        .all(|c| c.stack == crate::spec::model::Stack::RustAxum);
+    let build = if rust_only { "cargo build && " } else { "" };
     println!(
         "{}",
         lang.pick(
-            format!("Generated {n} files ({bytes} bytes) in {dir}: {created} created, {updated} updated, {kept} kept as you left them.\nNext: cd {dir} && cargo build && cat README.md"),
-            format!("{dir}에 파일 {n}개({bytes}바이트) 생성: 새로 만듦 {created}, 갱신 {updated}, 사용자 파일 유지 {kept}.\n다음: cd {dir} && cargo build && cat README.md"),
+            format!("Generated {n} files ({bytes} bytes) in {dir}: {created} created, {updated} updated, {kept} kept as you left them.\nNext: cd {dir} && {build}cat README.md"),
+            format!("{dir}에 파일 {n}개({bytes}바이트) 생성: 새로 만듦 {created}, 갱신 {updated}, 사용자 파일 유지 {kept}.\n다음: cd {dir} && {build}cat README.md"),
         )
     );
     Ok(())

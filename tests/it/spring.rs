@@ -38,8 +38,13 @@ fn java_tools() -> Option<PathBuf> {
 
 /// `mvn -B -q package` in `project`, its output in `log`; fails with the log's tail.
 fn package(mvn: &Path, project: &Path, log: &Path) {
+    maven(mvn, "package", project, log);
+}
+
+/// `mvn -B -q <goal>` in `project`, its output in `log`; fails with the log's tail.
+fn maven(mvn: &Path, goal: &str, project: &Path, log: &Path) {
     let mut cmd = Command::new(mvn);
-    cmd.args(["-B", "-q", "package"]).current_dir(project);
+    cmd.args(["-B", "-q", goal]).current_dir(project);
     if let Some(repo) = std::env::var_os("MSAFORGE_MAVEN_REPO") {
         let mut arg = std::ffi::OsString::from("-Dmaven.repo.local=");
         arg.push(repo);
@@ -69,7 +74,7 @@ fn package(mvn: &Path, project: &Path, log: &Path) {
     };
     assert!(
         status.success(),
-        "mvn package of {} failed:\n{}",
+        "mvn {goal} of {} failed:\n{}",
         project.display(),
         tail(log)
     );
@@ -109,6 +114,55 @@ fn every_spring_boot_service_packages() {
         package(&mvn, &project, &tmp.path().join(format!("{name}-mvn.log")));
         let jar = project.join("target").join(format!("{name}.jar"));
         assert!(jar.is_file(), "{name}: no {}", jar.display());
+    }
+}
+
+/// The other examples with every context switched to `spring-boot`: all their types, enums,
+/// lists, decimals, operations and calls compile as Java too.
+#[test]
+fn every_example_compiles_as_spring_boot() {
+    let Some(mvn) = java_tools() else {
+        return;
+    };
+    let tmp = tempfile::Builder::new()
+        .prefix("msaforge-spring-all-")
+        .tempdir()
+        .expect("temp dir");
+    for example in ["records-archive.yaml", "permit-office.yaml"] {
+        let text = std::fs::read_to_string(Path::new(ROOT).join("examples").join(example))
+            .expect("example");
+        let java = text.replace("stack: rust-axum", "stack: spring-boot");
+        let contexts = java.matches("stack: spring-boot").count();
+        assert!(contexts > 1, "{example} names the stack of its contexts");
+        let spec = tmp.path().join(example);
+        std::fs::write(&spec, java).expect("spec written");
+        let system = tmp.path().join(example.trim_end_matches(".yaml"));
+        let output = Command::new(env!("CARGO_BIN_EXE_msaforge"))
+            .arg("generate")
+            .arg(&spec)
+            .arg("-o")
+            .arg(&system)
+            .output()
+            .expect("msaforge runs");
+        assert!(
+            output.status.success(),
+            "{example}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(
+            !system.join("Cargo.toml").exists(),
+            "{example}: no Cargo workspace without rust-axum contexts"
+        );
+        let services = spring_services(&system);
+        assert_eq!(
+            services.len(),
+            contexts,
+            "{example}: one Maven project per context"
+        );
+        for name in services {
+            let log = tmp.path().join(format!("{name}-mvn.log"));
+            maven(&mvn, "compile", &system.join("services").join(&name), &log);
+        }
     }
 }
 
