@@ -223,18 +223,35 @@ pub fn json(reply: &Reply) -> serde_json::Value {
     serde_json::from_str(&reply.body).unwrap_or_else(|e| panic!("not JSON ({e}): {reply:?}"))
 }
 
-/// A GET with `ureq`; any status is an answer (the test asserts on 404 and 501 too).
-pub fn get(addr: &str, path: &str, headers: &[(&str, &str)]) -> std::io::Result<Reply> {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
         .http_status_as_error(false)
         .timeout_global(Some(REQUEST_TIMEOUT))
         .build()
-        .into();
-    let mut request = agent.get(format!("http://{addr}{path}"));
+        .into()
+}
+
+/// A GET with `ureq`; any status is an answer (the test asserts on 404 and 501 too).
+pub fn get(addr: &str, path: &str, headers: &[(&str, &str)]) -> std::io::Result<Reply> {
+    let mut request = agent().get(format!("http://{addr}{path}"));
     for (name, value) in headers {
         request = request.header(*name, *value);
     }
-    let mut response = request.call().map_err(ureq::Error::into_io)?;
+    reply(request.call())
+}
+
+/// A POST of a JSON body with `ureq`; any status is an answer.
+pub fn post_json(addr: &str, path: &str, body: &serde_json::Value) -> std::io::Result<Reply> {
+    let request = agent()
+        .post(format!("http://{addr}{path}"))
+        .header("content-type", "application/json");
+    reply(request.send(body.to_string()))
+}
+
+fn reply(
+    response: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+) -> std::io::Result<Reply> {
+    let mut response = response.map_err(ureq::Error::into_io)?;
     let headers = response
         .headers()
         .iter()

@@ -9,6 +9,7 @@ mod generate;
 mod harness;
 mod props;
 mod spring;
+mod spring_clients;
 mod validate;
 
 /// insta settings shared by every snapshot: the top-level `snapshots/` folder, no version noise.

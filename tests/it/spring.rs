@@ -29,7 +29,7 @@ const TRACE_ID: &str = "0af7651916cd43dd8448eb211c80319c";
 const PETITION_ID: &str = "9c1e5f2a-7b3d-4c8e-a1f0-2d3e4b5c6a7f";
 
 /// `mvn` and `java`, or `None` when the test is to be skipped.
-fn java_tools() -> Option<PathBuf> {
+pub fn java_tools() -> Option<PathBuf> {
     const INSTALL: &str = "Debian: apt-get install default-jdk-headless maven";
     let mvn = required_tool("mvn", "MSAFORGE_JAVA_REQUIRED", INSTALL)?;
     required_tool("java", "MSAFORGE_JAVA_REQUIRED", INSTALL)?;
@@ -37,7 +37,7 @@ fn java_tools() -> Option<PathBuf> {
 }
 
 /// `mvn -B -q package` in `project`, its output in `log`; fails with the log's tail.
-fn package(mvn: &Path, project: &Path, log: &Path) {
+pub fn package(mvn: &Path, project: &Path, log: &Path) {
     maven(mvn, "package", project, log);
 }
 
