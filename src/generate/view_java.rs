@@ -4,7 +4,7 @@
 //! Pure data attached to `ContextView::java`; the Rust names stay in `view`. Documented for
 //! template authors in `templates/README.md`.
 
-use heck::{ToLowerCamelCase, ToShoutySnakeCase, ToUpperCamelCase};
+use heck::{ToKebabCase, ToLowerCamelCase, ToShoutySnakeCase, ToUpperCamelCase};
 use serde::Serialize;
 
 use crate::spec::Spec;
@@ -26,6 +26,8 @@ pub struct JavaView {
     /// `PlacementController`: the user's class implementing `api`.
     pub controller: String,
     pub types: Vec<JavaTypeView>,
+    /// Records of the events this context publishes (with `event_type`).
+    pub events: Vec<JavaTypeView>,
     pub operations: Vec<JavaOperationView>,
     /// One client per called context, in the order of first call.
     pub clients: Vec<JavaClientView>,
@@ -39,6 +41,8 @@ pub struct JavaTypeView {
     pub fields: Vec<JavaFieldView>,
     /// Enums nested in the record, one per enum field.
     pub enums: Vec<JavaEnumView>,
+    /// For an event: its versioned type, `<context>.<event>.v1`, as in every stack.
+    pub event_type: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -188,6 +192,14 @@ pub fn context(spec: &Spec, c: &Context, taken: &[&str]) -> JavaView {
             .iter()
             .map(|t| record(&t.name, t.description.as_ref(), &t.fields, taken))
             .collect(),
+        events: c
+            .publishes
+            .iter()
+            .map(|e| JavaTypeView {
+                event_type: Some(format!("{}.{}.v1", c.name, e.name.to_kebab_case())),
+                ..record(&e.name, e.description.as_ref(), &e.fields, taken)
+            })
+            .collect(),
         operations: c.operations.iter().map(operation).collect(),
         clients,
     }
@@ -269,6 +281,7 @@ fn record(
                 })
             })
             .collect(),
+        event_type: None,
     }
 }
 

@@ -118,10 +118,17 @@ fn names(c: &Context, at: &Path, lang: Lang, out: &mut Vec<Finding>) {
         format!("{pascal}Controller"),
         format!("{pascal}Client"),
     ];
-    for (t, ty) in c.types.iter().enumerate() {
-        let tp = at.clone().key("types").index(t);
-        if CLASSES.binary_search(&ty.name.as_str()).is_ok() || generated.contains(&ty.name) {
-            let name = &ty.name;
+    let records = c
+        .types
+        .iter()
+        .enumerate()
+        .map(|(t, ty)| (at.clone().key("types").index(t), &ty.name, &ty.fields))
+        .chain(c.publishes.iter().enumerate().map(|(e, ev)| {
+            let path = at.clone().key("events").key("publishes").index(e);
+            (path, &ev.name, &ev.fields)
+        }));
+    for (tp, name, fields) in records {
+        if CLASSES.binary_search(&name.as_str()).is_ok() || generated.contains(name) {
             out.push(
                 Finding::error(
                     "MSA011",
@@ -140,7 +147,7 @@ fn names(c: &Context, at: &Path, lang: Lang, out: &mut Vec<Finding>) {
                 )),
             );
         }
-        for (f, field) in ty.fields.iter().enumerate() {
+        for (f, field) in fields.iter().enumerate() {
             let path = tp.clone().key("fields").index(f).key("name");
             object_method(&field.name, path, lang, out);
         }
