@@ -41,8 +41,13 @@ pub fn package(mvn: &Path, project: &Path, log: &Path) {
     maven(mvn, "package", project, log);
 }
 
-/// `mvn -B -q <goal>` in `project`, its output in `log`; fails with the log's tail.
+/// `mvn -B -q <goal>` in `project`, its output in `log`; fails with the log's tail. One Maven at
+/// a time: Maven 3.8 does not lock its local repository, and the tests share one.
 fn maven(mvn: &Path, goal: &str, project: &Path, log: &Path) {
+    static MAVEN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one = MAVEN
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let mut cmd = Command::new(mvn);
     cmd.args(["-B", "-q", goal]).current_dir(project);
     if let Some(repo) = std::env::var_os("MSAFORGE_MAVEN_REPO") {
