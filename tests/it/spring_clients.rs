@@ -3,6 +3,8 @@
 //! 503), and the generated `petitions` Spring Boot service, with the e2e fixture controller,
 //! calls them. A GET times out after each of its 800 ms attempts and is retried twice (504); a
 //! POST is never retried (502); five failed calls in a row open its circuit (503, no request).
+//! A third scripted peer stands in for the OpenTelemetry collector (none runs here): the service
+//! exports its spans to the endpoint in `MANAGEMENT_OTLP_TRACING_ENDPOINT`.
 //!
 //! Skipped like the other Spring Boot tests when `mvn` or `java` is missing, unless
 //! `MSAFORGE_JAVA_REQUIRED` is set.
@@ -11,18 +13,19 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::process::Command;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::harness::{Processes, ROOT, generate, get, json, local, post_json, wait_for};
 use crate::spring::{java_tools, package};
 
-/// A scripted peer: counts the requests it reads and answers each with `answer` after `delay`.
-/// Stops accepting when dropped.
+/// A scripted peer: counts the requests it reads, keeps their request lines, and answers each
+/// with `answer` after `delay`. Stops accepting when dropped.
 struct Peer {
     addr: String,
     requests: Arc<AtomicUsize>,
+    lines: Arc<Mutex<Vec<String>>>,
     stop: Arc<AtomicBool>,
 }
 
@@ -32,14 +35,15 @@ impl Peer {
         listener.set_nonblocking(true).expect("nonblocking");
         let addr = listener.local_addr().expect("bound").to_string();
         let requests = Arc::new(AtomicUsize::new(0));
+        let lines = Arc::new(Mutex::new(Vec::new()));
         let stop = Arc::new(AtomicBool::new(false));
-        let (count, done) = (Arc::clone(&requests), Arc::clone(&stop));
+        let (count, seen, done) = (Arc::clone(&requests), Arc::clone(&lines), Arc::clone(&stop));
         std::thread::spawn(move || {
             while !done.load(Ordering::Relaxed) {
                 match listener.accept() {
                     Ok((stream, _)) => {
-                        let count = Arc::clone(&count);
-                        std::thread::spawn(move || serve(stream, &count, delay, answer));
+                        let (count, seen) = (Arc::clone(&count), Arc::clone(&seen));
+                        std::thread::spawn(move || serve(stream, &count, &seen, delay, answer));
                     }
                     Err(_) => std::thread::sleep(Duration::from_millis(20)),
                 }
@@ -48,12 +52,20 @@ impl Peer {
         Peer {
             addr,
             requests,
+            lines,
             stop,
         }
     }
 
     fn requests(&self) -> usize {
         self.requests.load(Ordering::SeqCst)
+    }
+
+    fn lines(&self) -> Vec<String> {
+        self.lines
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 }
 
@@ -64,15 +76,25 @@ impl Drop for Peer {
 }
 
 /// Reads one request (head and `Content-Length` body), counts it, waits, answers, closes.
-fn serve(stream: TcpStream, count: &AtomicUsize, delay: Duration, answer: &str) {
+fn serve(
+    stream: TcpStream,
+    count: &AtomicUsize,
+    seen: &Mutex<Vec<String>>,
+    delay: Duration,
+    answer: &str,
+) {
     let _ = stream.set_nonblocking(false);
     let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
     let mut reader = BufReader::new(stream);
     let mut length = 0usize;
+    let mut request_line = String::new();
     loop {
         let mut line = String::new();
         if reader.read_line(&mut line).unwrap_or(0) == 0 {
             return;
+        }
+        if request_line.is_empty() {
+            line.trim_end().clone_into(&mut request_line);
         }
         if line == "\r\n" {
             break;
@@ -87,6 +109,9 @@ fn serve(stream: TcpStream, count: &AtomicUsize, delay: Duration, answer: &str) 
     if reader.read_exact(&mut body).is_err() {
         return;
     }
+    seen.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .push(request_line);
     count.fetch_add(1, Ordering::SeqCst);
     std::thread::sleep(delay);
     let mut stream = reader.into_inner();
@@ -127,6 +152,7 @@ fn java_clients_time_out_retry_idempotent_calls_and_open_their_circuit() {
     // `citizens.getCitizen`: 800 ms per attempt, 2 retries. `assignments.assignPetition`: a POST.
     let citizens = Peer::start(Duration::from_millis(1_500), "HTTP/1.1 200 OK");
     let assignments = Peer::start(Duration::ZERO, "HTTP/1.1 503 Service Unavailable");
+    let collector = Peer::start(Duration::ZERO, "HTTP/1.1 200 OK");
     let port = free_port();
     let service = local(port);
     let mut processes = Processes {
@@ -139,7 +165,10 @@ fn java_clients_time_out_retry_idempotent_calls_and_open_their_circuit() {
         .env("PORT", port.to_string())
         .env("CITIZENS_URL", format!("http://{}", citizens.addr))
         .env("ASSIGNMENTS_URL", format!("http://{}", assignments.addr))
-        .env("MANAGEMENT_OTLP_TRACING_EXPORT_ENABLED", "false");
+        .env(
+            "MANAGEMENT_OTLP_TRACING_ENDPOINT",
+            format!("http://{}/v1/traces", collector.addr),
+        );
     processes.start("petitions", &mut cmd);
     wait_for(&mut processes, "petitions /readyz", || {
         get(&service, "/readyz", &[])
@@ -201,5 +230,15 @@ fn java_clients_time_out_retry_idempotent_calls_and_open_their_circuit() {
         reply.header("content-type"),
         Some("application/problem+json"),
         "{reply:?}"
+    );
+
+    // The spans of these requests, exported in a batch within seconds.
+    let lines = wait_for(&mut processes, "spans exported to the collector", || {
+        let lines = collector.lines();
+        (!lines.is_empty()).then_some(lines)
+    });
+    assert!(
+        lines.iter().all(|l| l.starts_with("POST /v1/traces ")),
+        "OTLP over HTTP to the configured endpoint: {lines:?}"
     );
 }
