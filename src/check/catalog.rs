@@ -211,8 +211,8 @@ pub const RULES: &[Rule] = &[
         E,
         false,
         t(
-            "A name that is a Rust or Java keyword, or too long to be a DNS label once prefixed with the system name.",
-            "Rust나 Java의 예약어이거나, 시스템 이름을 붙이면 DNS 레이블로 너무 긴 이름입니다."
+            "A name that is a Rust or Java keyword, a name generated Java code needs (`List`, `hashCode`), or too long to be a DNS label once prefixed with the system name.",
+            "Rust나 Java의 예약어, 생성 Java 코드가 쓰는 이름(`List`, `hashCode`), 또는 시스템 이름을 붙이면 DNS 레이블로 너무 긴 이름입니다."
         ),
         t(
             "Generated code would not compile, or the Kubernetes objects would be rejected.",

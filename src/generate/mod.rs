@@ -5,6 +5,7 @@
 
 pub mod templates;
 pub mod view;
+pub mod view_java;
 pub mod write;
 
 use std::collections::BTreeMap;
@@ -244,11 +245,17 @@ pub fn run(
         )
     );
     if applied.conflicts.is_empty() {
+        // The README's Build section has the steps of every stack; Rust-only systems build in one go.
+        let rust_only = spec
+            .contexts
+            .iter()
+            .all(|c| c.stack == crate::spec::model::Stack::RustAxum);
+        let build = if rust_only { "cargo build && " } else { "" };
         println!(
             "{}",
             lang.pick(
-                format!("Next: cd {dir} && cat README.md"),
-                format!("다음: cd {dir} && cat README.md"),
+                format!("Next: cd {dir} && {build}cat README.md"),
+                format!("다음: cd {dir} && {build}cat README.md"),
             )
         );
     } else {

@@ -73,6 +73,8 @@ pub struct ContextView {
     /// each with the longest timeout of its operations.
     pub routes: Vec<RouteView>,
     pub has_public: bool,
+    /// Java names, for `spring-boot` contexts only (see `view_java`).
+    pub java: Option<super::view_java::JavaView>,
 }
 
 #[derive(Debug, Serialize)]
@@ -241,7 +243,7 @@ fn seconds(ms: u64) -> f64 {
     ms as f64 / 1000.0
 }
 
-fn port(i: usize) -> u16 {
+pub(super) fn port(i: usize) -> u16 {
     BASE_PORT.saturating_add(u16::try_from(i).unwrap_or(u16::MAX))
 }
 
@@ -270,6 +272,8 @@ fn context(spec: &Spec, i: usize, c: &Context) -> ContextView {
     }
     routes.sort_by(|a, b| a.prefix.cmp(&b.prefix));
     ContextView {
+        java: (c.stack == crate::spec::model::Stack::SpringBoot)
+            .then(|| super::view_java::context(spec, c, &taken)),
         crate_name: c.name.to_snake_case(),
         env: c.name.to_shouty_snake_case(),
         port: port(i),
@@ -278,7 +282,7 @@ fn context(spec: &Spec, i: usize, c: &Context) -> ContextView {
         purpose: c.purpose.clone(),
         rationale: c.rationale.clone(),
         team: c.team.clone(),
-        stack: "rust-axum",
+        stack: c.stack.as_str(),
         store: store_name(c.data.store),
         database: c.data.database.clone(),
         tables: c.data.tables.clone(),
@@ -425,7 +429,7 @@ fn strategy_name(s: Strategy) -> &'static str {
 
 /// `ShelfStatus` for field `status` of `Shelf`; `ShelfStatusEnum` when the context already has a
 /// type of that name, so Rust and OpenAPI agree on one unambiguous name.
-fn enum_name(owner: &str, field: &str, taken: &[&str]) -> String {
+pub(super) fn enum_name(owner: &str, field: &str, taken: &[&str]) -> String {
     use heck::ToUpperCamelCase;
     let name = format!("{owner}{}", field.to_upper_camel_case());
     if taken.contains(&name.as_str()) {
@@ -455,7 +459,7 @@ fn enums(owner: &str, fields: &[Field], taken: &[&str]) -> Vec<EnumView> {
         .collect()
 }
 
-fn enum_values(ty: &FieldType) -> Option<&Vec<String>> {
+pub(super) fn enum_values(ty: &FieldType) -> Option<&Vec<String>> {
     match ty {
         FieldType::Enum { values } => Some(values),
         FieldType::List { item } => enum_values(item),

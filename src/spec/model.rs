@@ -6,7 +6,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::names::{CamelName, Duration, KebabName, PascalName, SnakeName, ValueName};
+use super::names::{CamelName, Duration, JavaPackage, KebabName, PascalName, SnakeName, ValueName};
 
 /// A msaforge spec, format version 1.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -42,6 +42,19 @@ pub struct System {
     /// Free text, any language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Settings of the `spring-boot` services.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub java: Option<Java>,
+}
+
+/// Settings of generated Java (`spring-boot`) services.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Java {
+    /// Java package. At system level, the root under which each context gets a package of its own
+    /// (`kr.go.archive` -> `kr.go.archive.placement`; default `com.example.<system>`); on a context,
+    /// that context's whole package.
+    pub package: JavaPackage,
 }
 
 /// A team that owns one or more contexts.
@@ -196,6 +209,9 @@ pub struct Context {
     /// Technology stack of the generated service.
     #[serde(default)]
     pub stack: Stack,
+    /// Java settings of a `spring-boot` context (its package replaces the one derived from the system's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub java: Option<Java>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dr: Option<Dr>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -218,6 +234,17 @@ pub enum Stack {
     /// Rust with axum and tokio.
     #[default]
     RustAxum,
+    /// Java 17 with Spring Boot 3 (Maven).
+    SpringBoot,
+}
+
+impl Stack {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stack::RustAxum => "rust-axum",
+            Stack::SpringBoot => "spring-boot",
+        }
+    }
 }
 
 /// The datastore a context owns.

@@ -92,6 +92,13 @@ name_type!(
     64
 );
 
+name_type!(
+    /// A Java package: lowercase ASCII segments (letters, digits, `_`) joined by dots.
+    JavaPackage,
+    r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$",
+    200
+);
+
 /// Which naming convention a schema pattern stands for (used to explain pattern errors).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NameKind {
@@ -100,6 +107,7 @@ pub enum NameKind {
     Camel,
     Snake,
     Value,
+    JavaPackage,
 }
 
 impl NameKind {
@@ -111,6 +119,7 @@ impl NameKind {
             ("/CamelName/", NameKind::Camel),
             ("/SnakeName/", NameKind::Snake),
             ("/ValueName/", NameKind::Value),
+            ("/JavaPackage/", NameKind::JavaPackage),
         ]
         .into_iter()
         .find(|(needle, _)| path.contains(needle))
@@ -124,6 +133,7 @@ impl NameKind {
             NameKind::Camel => "camelCase",
             NameKind::Snake => "snake_case",
             NameKind::Value => "lowercase words joined by `_` or `-`",
+            NameKind::JavaPackage => "lowercase segments joined by dots (`kr.go.archive`)",
         }
     }
 
@@ -143,9 +153,29 @@ impl NameKind {
             NameKind::Pascal => trimmed.to_upper_camel_case(),
             NameKind::Camel => trimmed.to_lower_camel_case(),
             NameKind::Snake | NameKind::Value => trimmed.to_snake_case(),
+            NameKind::JavaPackage => java_package(input)?,
         };
         (!out.is_empty() && out != input).then_some(out)
     }
+}
+
+/// `KR.Go.Archive` -> `kr.go.archive`, `kr.go.civil-petition` -> `kr.go.civil_petition`: each
+/// dot-separated segment in snake_case; `None` when a segment cannot start with a letter.
+fn java_package(input: &str) -> Option<String> {
+    use heck::ToSnakeCase;
+    let segments: Vec<String> = input
+        .split('.')
+        .map(|s| {
+            let ascii: String = s.chars().filter(char::is_ascii).collect();
+            ascii.to_snake_case()
+        })
+        .filter(|s| !s.is_empty())
+        .collect();
+    let out = segments.join(".");
+    let valid = segments
+        .iter()
+        .all(|s| s.starts_with(|c: char| c.is_ascii_lowercase()));
+    (valid && !out.is_empty()).then_some(out)
 }
 
 /// A duration as written: `500ms`, `2s`, `15m`, `4h`, `1d`, or `0`.
@@ -349,5 +379,12 @@ mod tests {
         );
         assert_eq!(NameKind::Kebab.suggest("서고"), None);
         assert_eq!(NameKind::Kebab.suggest("ok-name"), None);
+        assert_eq!(
+            NameKind::JavaPackage
+                .suggest("KR.Go.civil-petition")
+                .as_deref(),
+            Some("kr.go.civil_petition")
+        );
+        assert_eq!(NameKind::JavaPackage.suggest("kr.go.archive"), None);
     }
 }

@@ -201,6 +201,9 @@ pub struct Context {
     pub rationale: Option<String>,
     pub team: Option<String>,
     pub stack: Stack,
+    /// Java package of a `spring-boot` service: the context's own `java.package`, or the system's
+    /// root (default `com.example.<system>`) followed by the context's name in snake_case.
+    pub java_package: String,
     /// `None` when the context states no DR grade.
     pub dr: Option<DrLevel>,
     pub data: Data,
@@ -311,10 +314,14 @@ pub fn resolve(file: SpecFile) -> Spec {
             write_strategy: dr.write_strategy,
         }
     };
+    let java_root = file.system.java.as_ref().map_or_else(
+        || format!("com.example.{}", file.system.name.replace('-', "_")),
+        |j| j.package.0.clone(),
+    );
     let contexts: Vec<Context> = file
         .contexts
         .into_iter()
-        .map(|c| context(c, &level))
+        .map(|c| context(c, &java_root, &level))
         .collect();
     let mut index = HashMap::with_capacity(contexts.len());
     for (i, c) in contexts.iter().enumerate() {
@@ -343,8 +350,12 @@ pub fn resolve(file: SpecFile) -> Spec {
     }
 }
 
-fn context(c: model::Context, level: &impl Fn(&model::Dr) -> DrLevel) -> Context {
+fn context(c: model::Context, java_root: &str, level: &impl Fn(&model::Dr) -> DrLevel) -> Context {
     let name = c.name.0;
+    let java_package = c.java.map_or_else(
+        || format!("{java_root}.{}", name.replace('-', "_")),
+        |j| j.package.0,
+    );
     let events = c.events.unwrap_or_default();
     let default_database = || name.replace('-', "_");
     let data = match c.data {
@@ -365,6 +376,7 @@ fn context(c: model::Context, level: &impl Fn(&model::Dr) -> DrLevel) -> Context
         rationale: c.rationale,
         team: c.team.map(|t| t.0),
         stack: c.stack,
+        java_package,
         dr: c.dr.as_ref().map(level),
         data,
         types: c

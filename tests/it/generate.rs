@@ -1,4 +1,4 @@
-//! `msaforge generate`: whole generated trees snapshotted for both examples, determinism, the
+//! `msaforge generate`: whole generated trees snapshotted for every example, determinism, the
 //! refusals that protect user files, dry runs and template overrides.
 
 use std::collections::BTreeMap;
@@ -51,7 +51,11 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 
 #[test]
 fn generated_trees_are_snapshotted() {
-    for example in ["records-archive.yaml", "permit-office.yaml"] {
+    for example in [
+        "records-archive.yaml",
+        "permit-office.yaml",
+        "civil-petition.yaml",
+    ] {
         let files =
             generate::render(&spec(example), &generate::Options::default()).expect("renders");
         let stem = example.trim_end_matches(".yaml");

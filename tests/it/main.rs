@@ -6,8 +6,11 @@ mod cli;
 mod e2e;
 mod fixtures;
 mod generate;
+mod harness;
 mod props;
 mod regenerate;
+mod spring;
+mod spring_clients;
 mod validate;
 
 /// insta settings shared by every snapshot: the top-level `snapshots/` folder, no version noise.

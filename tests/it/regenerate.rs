@@ -218,7 +218,7 @@ fn hand_edits_survive_spec_changes_and_the_workspace_still_builds() {
     );
     let logs = tmp.path().join("logs");
     std::fs::create_dir_all(&logs).expect("logs");
-    crate::e2e::build(&out, &logs);
+    crate::harness::build(&out, &logs);
 
     // Version 3: a context removed. Its untouched files go, the edited handler stays.
     crate::settings().bind(|| {
@@ -230,7 +230,7 @@ fn hand_edits_survive_spec_changes_and_the_workspace_still_builds() {
     assert!(read(&inventory_handlers).ends_with("// audit notes\n"));
     assert!(!read(out.join("Cargo.toml")).contains("services/inventory"));
     assert!(read(&handlers).ends_with(handler_edit));
-    crate::e2e::build(&out, &logs);
+    crate::harness::build(&out, &logs);
 }
 
 #[test]

@@ -71,7 +71,11 @@ fn files(dir: &Path, name: &str) -> Vec<PathBuf> {
     out
 }
 
-const EXAMPLES: [&str; 2] = ["records-archive.yaml", "permit-office.yaml"];
+const EXAMPLES: [&str; 3] = [
+    "records-archive.yaml",
+    "permit-office.yaml",
+    "civil-petition.yaml",
+];
 
 #[test]
 fn nginx_accepts_both_gateway_configs() {

@@ -4,6 +4,7 @@
 mod calls;
 mod design;
 pub mod dr;
+mod java;
 mod structure;
 
 use crate::check::Finding;
@@ -22,5 +23,6 @@ pub fn run(spec: &Spec, lang: Lang) -> Vec<Finding> {
     calls::check(spec, lang, &mut out);
     design::check(spec, lang, &mut out);
     dr::check(spec, lang, &mut out);
+    java::check(spec, lang, &mut out);
     out
 }

@@ -105,7 +105,7 @@ const KEYWORDS: &[&str] = &[
     "yield",
 ];
 
-fn is_keyword(name: &str) -> bool {
+pub(super) fn is_keyword(name: &str) -> bool {
     // Keywords are case-sensitive in both languages; `Self` is Rust's only capitalised one.
     name == "Self" || KEYWORDS.binary_search(&name).is_ok()
 }
@@ -347,7 +347,44 @@ fn fields(fields: &[Field], owner: &Path, types: &[&str], lang: Lang, out: &mut 
         }
         if let Some(values) = enum_values(&f.ty) {
             duplicates(values.iter().map(String::as_str), fp, "values", lang, out);
+            same_spelling(values, &fp, lang, out);
         }
+    }
+}
+
+/// Distinct enum values that code spells alike (`in-use` and `in_use` are both `InUse` in Rust and
+/// `IN_USE` in Java).
+fn same_spelling(values: &[String], field: &impl Fn() -> Path, lang: Lang, out: &mut Vec<Finding>) {
+    use heck::ToUpperCamelCase;
+    for (i, value) in values.iter().enumerate() {
+        let spelt = value.to_upper_camel_case();
+        let Some(j) = values[..i]
+            .iter()
+            .position(|v| v != value && v.to_upper_camel_case() == spelt)
+        else {
+            continue;
+        };
+        let other = &values[j];
+        out.push(
+            Finding::error(
+                "MSA012",
+                field().key("values").index(i),
+                tr!(
+                    lang,
+                    "`{value}` and `{other}` become the same name in code (`{spelt}`)",
+                    "`{value}`와(과) `{other}`는 코드에서 같은 이름(`{spelt}`)이 됩니다"
+                ),
+            )
+            .help(tr!(
+                lang,
+                "keep one spelling, or choose another word",
+                "한 가지 표기만 쓰거나 다른 단어를 고르세요"
+            ))
+            .related(
+                field().key("values").index(j),
+                tr!(lang, "first defined here", "처음 정의된 곳"),
+            ),
+        );
     }
 }
 

@@ -1,0 +1,315 @@
+//! The Spring Boot stack, for real: `mvn -B -q package` of every `spring-boot` service of the
+//! mixed-stack example `examples/civil-petition.yaml`, and one Spring Boot service (`petitions`)
+//! and one Rust service (`citizens`) started behind the real nginx, where a request that crosses
+//! from one to the other carries one trace id into both services' logs, health answers 200 and
+//! an unimplemented operation answers 501 with a problem body.
+//!
+//! Skipped with a message when `mvn` or `java` is not on `PATH`, unless `MSAFORGE_JAVA_REQUIRED`
+//! is set (CI sets it); the end-to-end test also needs `nginx` (`MSAFORGE_E2E_REQUIRED`).
+//! Maven downloads what it needs on the first run into its local repository (`~/.m2`, or
+//! `MSAFORGE_MAVEN_REPO` when set), shared by every build.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::harness::{
+    BUILD_TIMEOUT, GATEWAY, Processes, ROOT, assert_free, build, generate, get, json, local, ports,
+    required_tool, start_gateway, tail, wait_for,
+};
+
+const EXAMPLE: &str = "civil-petition.yaml";
+/// The example's contexts in spec order with their local ports (`view::BASE_PORT` + index).
+const PETITIONS: (&str, u16) = ("petitions", 18_081);
+const CITIZENS: (&str, u16) = ("citizens", 18_082);
+/// `tests/fixtures/e2e/PetitionsController.java`: the petitioner it looks up.
+const PETITIONER: &str = "5a0d7c3e-2f41-4b8e-9d6a-1c2b3e4f5a6b";
+const TRACE_ID: &str = "0af7651916cd43dd8448eb211c80319c";
+const PETITION_ID: &str = "9c1e5f2a-7b3d-4c8e-a1f0-2d3e4b5c6a7f";
+
+/// `mvn` and `java`, or `None` when the test is to be skipped.
+pub fn java_tools() -> Option<PathBuf> {
+    const INSTALL: &str = "Debian: apt-get install default-jdk-headless maven";
+    let mvn = required_tool("mvn", "MSAFORGE_JAVA_REQUIRED", INSTALL)?;
+    required_tool("java", "MSAFORGE_JAVA_REQUIRED", INSTALL)?;
+    Some(mvn)
+}
+
+/// `mvn -B -q package` in `project`, its output in `log`; fails with the log's tail.
+pub fn package(mvn: &Path, project: &Path, log: &Path) {
+    maven(mvn, "package", project, log);
+}
+
+/// `mvn -B -q <goal>` in `project`, its output in `log`; fails with the log's tail. One Maven at
+/// a time: Maven 3.8 does not lock its local repository, and the tests share one.
+fn maven(mvn: &Path, goal: &str, project: &Path, log: &Path) {
+    static MAVEN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one = MAVEN
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut cmd = Command::new(mvn);
+    cmd.args(["-B", "-q", goal]).current_dir(project);
+    if let Some(repo) = std::env::var_os("MSAFORGE_MAVEN_REPO") {
+        let mut arg = std::ffi::OsString::from("-Dmaven.repo.local=");
+        arg.push(repo);
+        cmd.arg(arg);
+    }
+    let out = File::create(log).expect("build log");
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(out.try_clone().expect("log handle"))
+        .stderr(out)
+        .spawn()
+        .expect("mvn runs");
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("mvn waits") {
+            break status;
+        }
+        if started.elapsed() > BUILD_TIMEOUT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "mvn package of {} took over {BUILD_TIMEOUT:?}",
+                project.display()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert!(
+        status.success(),
+        "mvn {goal} of {} failed:\n{}",
+        project.display(),
+        tail(log)
+    );
+}
+
+/// The `spring-boot` contexts of the example, from the generated tree: a `pom.xml` per service.
+fn spring_services(system: &Path) -> Vec<String> {
+    let mut out: Vec<String> = std::fs::read_dir(system.join("services"))
+        .expect("services/")
+        .flatten()
+        .filter(|e| e.path().join("pom.xml").is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn every_spring_boot_service_packages() {
+    let Some(mvn) = java_tools() else {
+        return;
+    };
+    let tmp = tempfile::Builder::new()
+        .prefix("msaforge-spring-")
+        .tempdir()
+        .expect("temp dir");
+    let system = tmp.path().join("system");
+    generate(EXAMPLE, &system);
+    let services = spring_services(&system);
+    assert_eq!(
+        services,
+        ["assignments", "petitions"],
+        "spring-boot contexts"
+    );
+    for name in &services {
+        let project = system.join("services").join(name);
+        package(&mvn, &project, &tmp.path().join(format!("{name}-mvn.log")));
+        let jar = project.join("target").join(format!("{name}.jar"));
+        assert!(jar.is_file(), "{name}: no {}", jar.display());
+    }
+}
+
+/// The other examples with every context switched to `spring-boot`: all their types, enums,
+/// lists, decimals, operations and calls compile as Java too.
+#[test]
+fn every_example_compiles_as_spring_boot() {
+    let Some(mvn) = java_tools() else {
+        return;
+    };
+    let tmp = tempfile::Builder::new()
+        .prefix("msaforge-spring-all-")
+        .tempdir()
+        .expect("temp dir");
+    for example in ["records-archive.yaml", "permit-office.yaml"] {
+        let text = std::fs::read_to_string(Path::new(ROOT).join("examples").join(example))
+            .expect("example");
+        let java = text.replace("stack: rust-axum", "stack: spring-boot");
+        let contexts = java.matches("stack: spring-boot").count();
+        assert!(contexts > 1, "{example} names the stack of its contexts");
+        let spec = tmp.path().join(example);
+        std::fs::write(&spec, java).expect("spec written");
+        let system = tmp.path().join(example.trim_end_matches(".yaml"));
+        let output = Command::new(env!("CARGO_BIN_EXE_msaforge"))
+            .arg("generate")
+            .arg(&spec)
+            .arg("-o")
+            .arg(&system)
+            .output()
+            .expect("msaforge runs");
+        assert!(
+            output.status.success(),
+            "{example}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(
+            !system.join("Cargo.toml").exists(),
+            "{example}: no Cargo workspace without rust-axum contexts"
+        );
+        let services = spring_services(&system);
+        assert_eq!(
+            services.len(),
+            contexts,
+            "{example}: one Maven project per context"
+        );
+        for name in services {
+            let log = tmp.path().join(format!("{name}-mvn.log"));
+            maven(&mvn, "compile", &system.join("services").join(&name), &log);
+        }
+    }
+}
+
+#[test]
+fn spring_and_rust_services_share_one_trace_through_the_gateway() {
+    let Some(mvn) = java_tools() else {
+        return;
+    };
+    let Some(nginx) = required_tool(
+        "nginx",
+        "MSAFORGE_E2E_REQUIRED",
+        "Debian: apt-get install nginx-core",
+    ) else {
+        return;
+    };
+    let _ports = ports();
+    assert_free([GATEWAY.to_owned(), local(PETITIONS.1), local(CITIZENS.1)]);
+
+    let tmp = tempfile::Builder::new()
+        .prefix("msaforge-spring-e2e-")
+        .tempdir()
+        .expect("temp dir");
+    let system = tmp.path().join("system");
+    let logs = tmp.path().join("logs");
+    std::fs::create_dir_all(&logs).expect("logs dir");
+    generate(EXAMPLE, &system);
+    let fixtures = Path::new(ROOT).join("tests/fixtures/e2e");
+    for (fixture, target) in [
+        (
+            "PetitionsController.java",
+            "services/petitions/src/main/java/kr/go/minwon/petitions/PetitionsController.java",
+        ),
+        ("citizens_handlers.rs", "services/citizens/src/handlers.rs"),
+    ] {
+        let target = system.join(target);
+        assert!(
+            target.is_file(),
+            "the generated tree has {}",
+            target.display()
+        );
+        std::fs::copy(fixtures.join(fixture), &target).expect("fixture copied");
+    }
+    let target = build(&system, &logs);
+    let petitions = system.join("services/petitions");
+    package(&mvn, &petitions, &logs.join("petitions-mvn.log"));
+
+    let mut processes = Processes {
+        children: Vec::new(),
+        logs: logs.clone(),
+    };
+    let mut cmd = Command::new(target.join("debug").join(CITIZENS.0));
+    cmd.env_clear()
+        .env("BIND_ADDR", "127.0.0.1")
+        .env("RUST_LOG", "info")
+        .env("OTEL_TRACES_EXPORTER", "none");
+    processes.start(CITIZENS.0, &mut cmd);
+    // Only what the service needs: PORT and CITIZENS_URL keep their generated defaults. No
+    // collector runs here, so spans are not exported.
+    let mut cmd = Command::new("java");
+    cmd.arg("-jar")
+        .arg(petitions.join("target/petitions.jar"))
+        .env_remove("PORT")
+        .env_remove("CITIZENS_URL")
+        .env("MANAGEMENT_OTLP_TRACING_EXPORT_ENABLED", "false");
+    processes.start(PETITIONS.0, &mut cmd);
+    for (name, port) in [CITIZENS, PETITIONS] {
+        for probe in ["/healthz", "/readyz"] {
+            let reply = wait_for(&mut processes, &format!("{name} {probe}"), || {
+                get(&local(port), probe, &[]).ok()
+            });
+            assert_eq!(reply.status, 200, "{name} {probe}: {reply:?}");
+        }
+    }
+    start_gateway(&mut processes, &nginx, &system);
+
+    // An operation of the Spring Boot service nobody implemented: 501 problem+json naming it.
+    let reply = get(GATEWAY, "/api/v1/petitions", &[]).expect("gateway answers");
+    assert_eq!(reply.status, 501, "{reply:?}");
+    assert_eq!(
+        reply.header("content-type"),
+        Some("application/problem+json"),
+        "{reply:?}"
+    );
+    let problem = json(&reply);
+    assert_eq!(problem["status"], 501, "{reply:?}");
+    assert_eq!(problem["title"], "Not Implemented", "{reply:?}");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("listPetitions")),
+        "{reply:?}"
+    );
+
+    // Spring Boot -> Rust on the caller's trace.
+    let traceparent = format!("00-{TRACE_ID}-b7ad6b7169203331-01");
+    let reply = get(
+        GATEWAY,
+        &format!("/api/v1/petitions/{PETITION_ID}"),
+        &[("traceparent", &traceparent)],
+    )
+    .expect("gateway answers");
+    assert_eq!(reply.status, 200, "{reply:?}");
+    let petition = json(&reply);
+    assert_eq!(petition["id"], PETITION_ID, "{reply:?}");
+    assert_eq!(petition["citizenId"], PETITIONER, "{reply:?}");
+    assert_eq!(petition["content"], "asked by 김민원", "{reply:?}");
+    assert_eq!(petition["status"], "received", "{reply:?}");
+    assert_eq!(petition["dueOn"], "2026-12-07", "{reply:?}");
+    assert!(petition.get("feeKrw").is_none(), "{reply:?}");
+
+    let citizens_log = logs.join("citizens.stdout.log");
+    wait_for(
+        &mut processes,
+        &format!("a JSON log line of citizens with trace_id {TRACE_ID}"),
+        || {
+            let text = std::fs::read_to_string(&citizens_log).ok()?;
+            text.lines()
+                .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+                .any(|l| l["trace_id"] == TRACE_ID)
+                .then_some(())
+        },
+    );
+    let petitions_log = logs.join("petitions.stdout.log");
+    let marker = format!("[petitions,{TRACE_ID},");
+    let lines = wait_for(
+        &mut processes,
+        &format!("log lines of petitions with {marker}"),
+        || {
+            let text = std::fs::read_to_string(&petitions_log).ok()?;
+            let lines: Vec<String> = text
+                .lines()
+                .filter(|l| l.contains(&marker))
+                .map(str::to_owned)
+                .collect();
+            lines
+                .iter()
+                .any(|l| l.contains(&format!("GET /v1/petitions/{PETITION_ID} -> 200")))
+                .then_some(lines)
+        },
+    );
+    assert!(
+        lines.iter().any(|l| l.contains("petitioner")),
+        "the controller's own log line carries the trace too: {lines:#?}"
+    );
+}
