@@ -8,3 +8,8 @@ pub const SPEC_ERRORS: i32 = 1;
 pub const USAGE: i32 = 2;
 /// Refused to protect the user's files: a foreign non-empty output directory, or a path escaping it.
 pub const REFUSED: i32 = 3;
+/// `design`/`new`: the LLM gave no spec without errors within the rounds; the last attempt is saved
+/// as `SPEC.rejected.yaml` with its findings.
+pub const DESIGN_REJECTED: i32 = 10;
+/// `design`/`new`: no LLM is configured, or the endpoint failed (HTTP error, timeout, refusal).
+pub const LLM_FAILED: i32 = 11;
