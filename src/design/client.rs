@@ -3,8 +3,6 @@
 //! timeout and turns every failure into a `DesignError` with a hint. Knows nothing about specs
 //! beyond the schema it is handed; never logs the request or the key.
 
-use std::time::Duration;
-
 use async_openai::Client;
 use async_openai::config::{AzureConfig, Config, OpenAIConfig};
 use async_openai::error::OpenAIError;
@@ -13,6 +11,9 @@ use serde_json::{Value, json};
 
 use super::error::DesignError;
 use super::settings::{FormatMode, Provider, Settings};
+
+/// Retries async-openai's client makes after a 429, a 5xx or a refused connection.
+pub const RETRIES: u32 = 3;
 
 /// A chat message.
 #[derive(Debug, Clone)]
@@ -163,78 +164,64 @@ impl Llm {
         body
     }
 
-    /// Sends one request; retries 429 and 5xx up to `retries` times with doubling waits.
+    /// Sends one request. async-openai itself retries 429, 5xx and refused connections
+    /// (`RETRIES` times, doubling waits from 100 ms, honouring `Retry-After`); the whole exchange,
+    /// retries included, gets the configured timeout.
     pub async fn complete(&self, body: &Value) -> Result<Answer, DesignError> {
-        let s = &self.settings;
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let chat = self.client.chat();
-            let sent = chat.create_byot::<_, Completion>(body);
-            let result = match tokio::time::timeout(s.timeout, sent).await {
-                Ok(result) => result.map_err(|e| self.classify(e)),
-                Err(_) => {
-                    return Err(DesignError::Timeout {
-                        seconds: s.timeout.as_secs(),
-                    });
-                }
-            };
-            match result {
-                Ok(completion) => return read_answer(completion),
-                Err(Failure::Retryable { status, detail }) => {
-                    if attempt > s.retries {
-                        return Err(DesignError::GaveUp {
-                            status,
-                            attempts: attempt,
-                            detail,
-                        });
-                    }
-                    let wait = s.backoff * 2u32.saturating_pow(attempt - 1);
-                    tokio::time::sleep(wait.min(Duration::from_secs(30))).await;
-                }
-                Err(Failure::Final(e)) => return Err(e),
-            }
+        let timeout = self.settings.timeout;
+        let chat = self.client.chat();
+        let sent = chat.create_byot::<_, Completion>(body);
+        match tokio::time::timeout(timeout, sent).await {
+            Ok(Ok(completion)) => read_answer(completion),
+            Ok(Err(e)) => Err(self.classify(e)),
+            Err(_) => Err(DesignError::Timeout {
+                seconds: timeout.as_secs(),
+            }),
         }
     }
 
-    fn classify(&self, error: OpenAIError) -> Failure {
+    fn classify(&self, error: OpenAIError) -> DesignError {
         let (status, detail) = match error {
             OpenAIError::ApiError(e) => (e.status_code.as_u16(), e.api_error.message),
             OpenAIError::JSONDeserialize(e, content) => match status_in_body(&content) {
                 Some(found) => found,
                 None => {
-                    return Failure::Final(DesignError::Protocol(self.scrub(&format!(
+                    return DesignError::Protocol(self.scrub(&format!(
                         "{e}; body starts with: {}",
                         content.chars().take(200).collect::<String>()
-                    ))));
+                    )));
                 }
             },
             OpenAIError::Reqwest(e) if e.is_timeout() => {
-                return Failure::Final(DesignError::Timeout {
+                return DesignError::Timeout {
                     seconds: self.settings.timeout.as_secs(),
-                });
+                };
             }
             OpenAIError::Reqwest(e) => match e.status() {
                 Some(status) => (status.as_u16(), e.to_string()),
                 None => {
-                    return Failure::Final(DesignError::Unreachable {
+                    return DesignError::Unreachable {
                         url: self.settings.base_url.clone(),
                         detail: self.scrub(&error_chain(&e)),
-                    });
+                    };
                 }
             },
-            other => return Failure::Final(DesignError::Protocol(self.scrub(&other.to_string()))),
+            other => return DesignError::Protocol(self.scrub(&other.to_string())),
         };
         let detail = self.scrub(&detail);
-        Failure::Final(match status {
+        match status {
             401 | 403 => DesignError::Unauthorized { status, detail },
             404 => DesignError::ModelNotFound {
                 model: self.settings.model.clone(),
                 detail,
             },
-            429 | 500..=599 => return Failure::Retryable { status, detail },
+            429 | 500..=599 => DesignError::GaveUp {
+                status,
+                attempts: RETRIES + 1,
+                detail,
+            },
             _ => DesignError::Http { status, detail },
-        })
+        }
     }
 
     /// Servers may echo what they were sent; the key never reaches the user's screen.
@@ -247,11 +234,6 @@ impl Llm {
             text
         }
     }
-}
-
-enum Failure {
-    Retryable { status: u16, detail: String },
-    Final(DesignError),
 }
 
 /// Error bodies that are not OpenAI's `{"error": {...}}` (vLLM's `{"code": 404, "message"}`,

@@ -139,8 +139,6 @@ pub struct FileSettings {
     pub format_mode: Option<FormatMode>,
     /// Azure only: the `api-version` query parameter.
     pub api_version: Option<String>,
-    /// Retries after a 429 or 5xx answer (default 3).
-    pub retries: Option<u32>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -191,9 +189,6 @@ pub struct Settings {
     pub format_mode: FormatMode,
     pub schema_in_prompt: bool,
     pub api_version: String,
-    pub retries: u32,
-    /// First wait before a retry; doubled each time.
-    pub backoff: Duration,
 }
 
 /// Reads the environment through a function, so tests can resolve settings without touching it.
@@ -294,8 +289,6 @@ pub fn resolve(args: &LlmArgs, file: &FileSettings, env: Env<'_>) -> Result<Sett
             .api_version
             .clone()
             .unwrap_or_else(|| "2024-10-21".into()),
-        retries: file.retries.unwrap_or(3),
-        backoff: Duration::from_millis(500),
     })
 }
 

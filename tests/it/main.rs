@@ -1,12 +1,15 @@
 //! The integration test binary: fixture specs through `check`, the command line, bad input, and
-//! property tests of the loader and the checker, and generated systems.
+//! property tests of the loader and the checker, generated systems, and `design` against a scripted
+//! and a real LLM server.
 
 mod bad_input;
 mod cli;
+mod design;
 mod e2e;
 mod fixtures;
 mod generate;
 mod props;
+mod scripted;
 mod validate;
 
 /// insta settings shared by every snapshot: the top-level `snapshots/` folder, no version noise.
