@@ -37,12 +37,18 @@ pub fn spec_object(answer: &str) -> Result<Value, NotJson> {
             return Ok(v);
         }
     }
-    for start in text.match_indices('{').map(|(i, _)| i) {
-        if let Some(end) = balanced_end(&text[start..])
-            && let Some(v) = attempt(&text[start..start + end])
-        {
+    // Top-level `{...}` spans only: an object nested in a broken one is never taken for the spec.
+    let mut pos = 0;
+    while let Some(found) = text[pos..].find('{') {
+        let start = pos + found;
+        let Some(end) = balanced_end(&text[start..]) else {
+            attempt(&text[start..]);
+            break;
+        };
+        if let Some(v) = attempt(&text[start..start + end]) {
             return Ok(v);
         }
+        pos = start + end;
     }
     for block in &blocks {
         if let Ok(v) = crate::spec::load::parse(block)
@@ -118,6 +124,9 @@ mod tests {
         assert_eq!(spec_object(fenced).expect("fence")["a"], 2);
         let prose = "Sure! The spec {as requested} is {\"a\": \"}{\", \"b\": {\"c\": 3}} -- enjoy";
         assert_eq!(spec_object(prose).expect("prose")["b"]["c"], 3);
+        // A broken root is not replaced by one of its nested objects.
+        let broken = "{\"msaforge\": 1, \"system\": {\"name\": \"x\"}, \"contexts\": [";
+        assert!(spec_object(broken).is_err());
         let yaml = "```yaml\nmsaforge: 1\nsystem: {name: x}\n```";
         assert_eq!(spec_object(yaml).expect("yaml")["msaforge"], 1);
     }

@@ -227,13 +227,17 @@ pub fn read_file(path: Option<&Path>) -> Result<FileSettings, DesignError> {
 /// Merges flags, environment and file into checked settings. Precedence: flag, environment, file,
 /// preset.
 pub fn resolve(args: &LlmArgs, file: &FileSettings, env: Env<'_>) -> Result<Settings, DesignError> {
-    let provider = args.provider.or(file.provider).unwrap_or(Provider::Openai);
+    let chosen = args.provider.or(file.provider);
+    let provider = chosen.unwrap_or(Provider::Openai);
+    // OPENAI_BASE_URL belongs to OpenAI-style setups: a chosen local preset wins over it.
+    let openai_base =
+        || env("OPENAI_BASE_URL").filter(|_| chosen.is_none_or(|p| p == Provider::Openai));
     let base_url = args
         .base_url
         .clone()
         .or_else(|| env("MSAFORGE_LLM_BASE_URL"))
         .or_else(|| file.base_url.clone())
-        .or_else(|| env("OPENAI_BASE_URL"))
+        .or_else(openai_base)
         .or_else(|| provider.default_base_url().map(str::to_owned));
     let model = args
         .model
@@ -347,6 +351,14 @@ mod tests {
         assert_eq!(s.format_mode, FormatMode::Prompt);
         let s = resolve(&args, &file, &env_of(&[])).expect("resolves");
         assert_eq!(s.base_url, "http://127.0.0.1:8080/v1");
+        let openai_env = env_of(&[("OPENAI_BASE_URL", "https://proxy/v1")]);
+        let s = resolve(&args, &file, &openai_env).expect("resolves");
+        assert_eq!(
+            s.base_url, "http://127.0.0.1:8080/v1",
+            "the llamacpp preset wins"
+        );
+        let s = resolve(&args, &FileSettings::default(), &openai_env);
+        assert!(matches!(s, Err(DesignError::MissingKey { .. })));
     }
 
     #[test]
