@@ -285,3 +285,19 @@ fn read_answer(completion: Completion) -> Result<Answer, DesignError> {
         completion_tokens: usage.completion_tokens,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::status_in_body;
+
+    #[test]
+    fn error_bodies_of_other_servers_keep_their_status() {
+        let vllm = r#"{"object":"error","message":"The model `x` does not exist.","type":"NotFoundError","param":null,"code":404}"#;
+        assert_eq!(
+            status_in_body(vllm),
+            Some((404, "The model `x` does not exist.".to_owned()))
+        );
+        assert_eq!(status_in_body(r#"{"detail":"Not Found"}"#), None);
+        assert_eq!(status_in_body("<html>"), None);
+    }
+}

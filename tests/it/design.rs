@@ -61,7 +61,12 @@ pub fn msaforge_in(args: &[&str], env: &[(&str, &str)]) -> Run {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join("brief.md"), BRIEF).expect("brief");
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_msaforge"));
-    cmd.args(args).current_dir(dir.path()).env("NO_COLOR", "1");
+    // Standard input carries the brief too, for `design -`.
+    let stdin = std::fs::File::open(dir.path().join("brief.md")).expect("brief");
+    cmd.args(args)
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .stdin(stdin);
     for var in [
         "OPENAI_API_KEY",
         "OPENAI_BASE_URL",
@@ -211,6 +216,64 @@ fn a_hang_past_the_timeout_is_reported() {
     );
     assert!(run.stderr().contains("--timeout"));
     assert_nothing_written(&run);
+}
+
+#[test]
+fn a_refusal_is_reported() {
+    let server = Server::start(vec![Reply::Refusal("I can't help with that.")]);
+    let run = design(&server, &[]);
+    assert_eq!(run.code(), Some(msaforge::exit::LLM_FAILED));
+    assert!(
+        run.stderr()
+            .contains("the model refused to answer: I can't help with that."),
+        "{}",
+        run.stderr()
+    );
+    assert_nothing_written(&run);
+}
+
+#[test]
+fn an_empty_answer_is_a_failed_round() {
+    let server = Server::start(vec![Reply::Chat(String::new())]);
+    let run = design(&server, &["--rounds", "1"]);
+    assert_eq!(run.code(), Some(msaforge::exit::DESIGN_REJECTED));
+    assert!(
+        run.stderr()
+            .contains("error empty at (answer): the answer is empty"),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
+fn an_unreachable_endpoint_is_reported() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("port");
+    let url = format!("http://127.0.0.1:{port}/v1");
+    let run = msaforge_in(
+        &[
+            "design",
+            "-",
+            "-o",
+            "s.yaml",
+            "--provider",
+            "vllm",
+            "--base-url",
+            &url,
+            "--model",
+            "m",
+        ],
+        &[],
+    );
+    assert_eq!(run.code(), Some(msaforge::exit::LLM_FAILED));
+    assert!(
+        run.stderr()
+            .contains(&format!("cannot reach the LLM endpoint at {url}")),
+        "{}",
+        run.stderr()
+    );
 }
 
 #[test]

@@ -83,7 +83,8 @@ fn start(python: &Path, model: &Path, port: u16, log: &Path) -> Server {
             "--port",
         ])
         .arg(port.to_string())
-        .args(["--n_ctx", "16384"])
+        // The GGUF carries no chat template llama-cpp-python recognises; name Gemma's format.
+        .args(["--n_ctx", "16384", "--chat_format", "gemma"])
         .stdout(Stdio::null())
         .stderr(log)
         .spawn()

@@ -21,6 +21,8 @@ pub enum Reply {
     Chat(String),
     /// A chat completion cut off at the token limit.
     Truncated(String),
+    /// A chat completion whose message is a refusal.
+    Refusal(&'static str),
 }
 
 pub struct Server {
@@ -70,6 +72,12 @@ fn serve(mut stream: TcpStream, reply: Option<Reply>, seen: &Mutex<Vec<Value>>) 
         }
         Some(Reply::Chat(content)) => (200, completion(&content, "stop")),
         Some(Reply::Truncated(content)) => (200, completion(&content, "length")),
+        Some(Reply::Refusal(text)) => {
+            let mut body: Value = serde_json::from_str(&completion("", "stop")).unwrap_or_default();
+            body["choices"][0]["message"]["content"] = Value::Null;
+            body["choices"][0]["message"]["refusal"] = text.into();
+            (200, body.to_string())
+        }
     };
     let head = format!(
         "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
