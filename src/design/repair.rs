@@ -72,15 +72,20 @@ pub async fn design(
     };
     let schema = schema::spec_schema(subset);
     let in_prompt = settings.schema_in_prompt || settings.format_mode == FormatMode::Prompt;
-    let system = Message::system(prompts::system(in_prompt.then_some(&schema))?);
-    let first = Message::user(prompts::user(brief)?);
+    let instructions = prompts::system(in_prompt.then_some(&schema))?;
+    let request = prompts::user(brief)?;
+    let opening = if settings.fold_system {
+        vec![Message::user(format!("{instructions}\n{request}"))]
+    } else {
+        vec![Message::system(instructions), Message::user(request)]
+    };
     let header = header(&settings.model);
     let mut stats = Stats {
         provider: settings.provider.as_str().into(),
         model: settings.model.clone(),
         ..Stats::default()
     };
-    let mut messages = vec![system.clone(), first.clone()];
+    let mut messages = opening.clone();
     loop {
         stats.rounds += 1;
         on_round(stats.rounds, settings.rounds);
@@ -102,12 +107,9 @@ pub async fn design(
             return Ok((outcome, stats));
         }
         let repair = prompts::repair(findings, *truncated)?;
-        messages = vec![
-            system.clone(),
-            first.clone(),
-            Message::assistant(answer.text),
-            Message::user(repair),
-        ];
+        messages = opening.clone();
+        messages.push(Message::assistant(answer.text));
+        messages.push(Message::user(repair));
     }
 }
 

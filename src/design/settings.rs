@@ -82,6 +82,12 @@ impl Provider {
         matches!(self, Provider::Openai | Provider::Azure)
     }
 
+    /// Chat templates of small local models often have no system role (Gemma's drops it, some
+    /// Mistral templates reject it): llama.cpp servers get the instructions in the first user turn.
+    fn fold_system(self) -> bool {
+        matches!(self, Provider::Llamacpp)
+    }
+
     /// Ollama does not put the schema into the prompt itself (design notes, section 2).
     fn schema_in_prompt(self) -> bool {
         matches!(self, Provider::Ollama)
@@ -119,6 +125,10 @@ pub struct LlmArgs {
     /// How to ask for JSON (default: from the provider).
     #[arg(long, value_enum)]
     pub format_mode: Option<FormatMode>,
+    /// Send the instructions in the first user message instead of a system message (for chat
+    /// templates without a system role; the llamacpp preset always does).
+    #[arg(long)]
+    pub fold_system: bool,
     /// Settings file (default: ./msaforge.toml when it exists).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -137,6 +147,7 @@ pub struct FileSettings {
     pub timeout: Option<u64>,
     pub rounds: Option<u32>,
     pub format_mode: Option<FormatMode>,
+    pub fold_system: Option<bool>,
     /// Azure only: the `api-version` query parameter.
     pub api_version: Option<String>,
 }
@@ -188,6 +199,8 @@ pub struct Settings {
     pub rounds: u32,
     pub format_mode: FormatMode,
     pub schema_in_prompt: bool,
+    /// Instructions go into the first user message (no system message).
+    pub fold_system: bool,
     pub api_version: String,
 }
 
@@ -289,6 +302,7 @@ pub fn resolve(args: &LlmArgs, file: &FileSettings, env: Env<'_>) -> Result<Sett
             .or(file.format_mode)
             .unwrap_or_else(|| provider.default_format()),
         schema_in_prompt: provider.schema_in_prompt(),
+        fold_system: args.fold_system || file.fold_system.unwrap_or_else(|| provider.fold_system()),
         api_version: file
             .api_version
             .clone()

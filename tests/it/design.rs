@@ -359,7 +359,12 @@ fn a_failing_spec_is_repaired_in_the_second_round() {
         repair.contains("\"path\": \"contexts[1].calls[0]\""),
         "{repair}"
     );
-    assert_eq!(requests[1]["messages"][2]["role"], "assistant");
+    // llamacpp preset: instructions folded into the first user turn, then the answer, then the repair.
+    let roles: Vec<&str> = requests[1]["messages"]
+        .as_array()
+        .map(|m| m.iter().filter_map(|m| m["role"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(roles, ["user", "assistant", "user"]);
     let report = run.report();
     assert_eq!(
         (report["rounds"].as_u64(), report["outcome"].as_str()),
@@ -453,9 +458,15 @@ fn request_shapes_follow_the_provider() {
     assert_eq!(llamacpp["response_format"]["type"], "json_object");
     assert_eq!(llamacpp["response_format"]["schema"]["type"], "object");
     assert_eq!(llamacpp["temperature"], 0.0);
+    assert_eq!(llamacpp["messages"][0]["role"], "user");
+    let first = llamacpp["messages"][0]["content"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(first.contains("## The spec format") && first.contains("<description>"));
     let openai = shape(&["--provider", "openai"], &[("OPENAI_API_KEY", SECRET)]);
     assert_eq!(openai["response_format"]["json_schema"]["strict"], true);
     assert!(openai["max_completion_tokens"].is_u64());
+    assert_eq!(openai["messages"][0]["role"], "system");
     let prompt = shape(&["--provider", "vllm", "--format-mode", "prompt"], &[]);
     assert!(prompt.get("response_format").is_none());
     let system = prompt["messages"][0]["content"]
