@@ -86,6 +86,13 @@ pub fn new(args: NewArgs) -> Result<i32, CliError> {
     if !args.force && !only_holds(&args.output, &rejected) {
         crate::generate::write::check_target(&args.output, false)?;
     }
+    // A spec from an earlier `new` may carry the user's edits: `generate` it, or pass --force.
+    if !args.force && spec_path.exists() {
+        return Err(DesignError::Exists {
+            path: spec_path.display().to_string(),
+        }
+        .into());
+    }
     let brief = read_brief(&args.brief)?;
     let llm = Llm::new(resolve_settings(&args.llm)?);
     eprintln!(

@@ -5,6 +5,7 @@
 mod bad_input;
 mod cli;
 mod design;
+mod design_answers;
 mod design_real;
 mod e2e;
 mod fixtures;
