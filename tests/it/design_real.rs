@@ -63,6 +63,26 @@ fn model(python: &Path) -> PathBuf {
     path
 }
 
+/// llama-cpp-python silently falls back to plain JSON when a schema does not convert to a grammar
+/// (design notes, section 2): convert the schema `design` sends with the server's own converter.
+fn assert_grammar_builds(python: &Path) {
+    let schema = msaforge::design::schema::spec_schema(msaforge::design::schema::Subset::Grammar);
+    let file = tempfile::NamedTempFile::new().expect("temp file");
+    std::fs::write(file.path(), schema.to_string()).expect("write schema");
+    let script = "import sys; from llama_cpp import llama_grammar as g; \
+                  g.LlamaGrammar.from_string(g.json_schema_to_gbnf(open(sys.argv[1]).read()), verbose=False)";
+    let out = Command::new(python)
+        .args(["-c", script])
+        .arg(file.path())
+        .output()
+        .expect("python runs");
+    assert!(
+        out.status.success(),
+        "the json-object schema does not convert to a llama.cpp grammar: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -119,6 +139,7 @@ fn design_with_a_real_small_model_ends_as_documented() {
         }
         Err(reason) => panic!("MSAFORGE_LLM_REQUIRED is set but {reason}"),
     };
+    assert_grammar_builds(&python);
     let model = model(&python);
     let port = free_port();
     let log = Path::new(env!("CARGO_TARGET_TMPDIR")).join("llm/server.log");
