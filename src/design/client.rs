@@ -77,6 +77,23 @@ struct ChoiceMessage {
     refusal: Option<String>,
 }
 
+/// One server-sent chunk of a streamed completion.
+#[derive(Debug, Deserialize)]
+struct Chunk {
+    #[serde(default)]
+    choices: Vec<ChunkChoice>,
+    #[serde(default)]
+    usage: Option<Usage>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ChunkChoice {
+    #[serde(default)]
+    delta: Option<ChoiceMessage>,
+    #[serde(default)]
+    finish_reason: Option<String>,
+}
+
 #[derive(Debug, Default, Deserialize)]
 struct Usage {
     #[serde(default)]
@@ -166,18 +183,77 @@ impl Llm {
 
     /// Sends one request. async-openai itself retries 429, 5xx and refused connections
     /// (`RETRIES` times, doubling waits from 100 ms, honouring `Retry-After`); the whole exchange,
-    /// retries included, gets the configured timeout.
-    pub async fn complete(&self, body: &Value) -> Result<Answer, DesignError> {
+    /// retries included, gets the configured timeout. When streaming, `on_token` gets the running
+    /// count of received chunks (about one token each).
+    pub async fn complete(
+        &self,
+        body: &Value,
+        on_token: &(dyn Fn(u64) + Sync),
+    ) -> Result<Answer, DesignError> {
         let timeout = self.settings.timeout;
-        let chat = self.client.chat();
-        let sent = chat.create_byot::<_, Completion>(body);
-        match tokio::time::timeout(timeout, sent).await {
-            Ok(Ok(completion)) => read_answer(completion),
-            Ok(Err(e)) => Err(self.classify(e)),
-            Err(_) => Err(DesignError::Timeout {
+        let exchange = async {
+            if self.settings.stream {
+                self.stream(body, on_token).await
+            } else {
+                let chat = self.client.chat();
+                let completion = chat
+                    .create_byot::<_, Completion>(body)
+                    .await
+                    .map_err(|e| self.classify(e))?;
+                read_answer(completion)
+            }
+        };
+        tokio::time::timeout(timeout, exchange)
+            .await
+            .unwrap_or(Err(DesignError::Timeout {
                 seconds: timeout.as_secs(),
-            }),
+            }))
+    }
+
+    /// The streamed variant: server-sent chunks, put together into one completion.
+    async fn stream(
+        &self,
+        body: &Value,
+        on_token: &(dyn Fn(u64) + Sync),
+    ) -> Result<Answer, DesignError> {
+        use futures_util::StreamExt as _;
+        let mut body = body.clone();
+        body["stream"] = json!(true);
+        body["stream_options"] = json!({ "include_usage": true });
+        let chat = self.client.chat();
+        let mut chunks = chat
+            .create_stream_byot::<_, Chunk>(&body)
+            .await
+            .map_err(|e| self.classify(e))?;
+        let (mut text, mut refusal) = (String::new(), String::new());
+        let (mut finish, mut usage, mut received) = (None, None, 0u64);
+        while let Some(chunk) = chunks.next().await {
+            let chunk = chunk.map_err(|e| self.classify(e))?;
+            if let Some(choice) = chunk.choices.into_iter().next() {
+                if let Some(delta) = choice.delta {
+                    text.push_str(delta.content.as_deref().unwrap_or_default());
+                    refusal.push_str(delta.refusal.as_deref().unwrap_or_default());
+                }
+                finish = choice.finish_reason.or(finish);
+            }
+            usage = chunk.usage.or(usage);
+            received += 1;
+            on_token(received);
         }
+        read_answer(Completion {
+            choices: vec![Choice {
+                message: Some(ChoiceMessage {
+                    content: Some(text),
+                    refusal: Some(refusal),
+                }),
+                finish_reason: finish,
+            }],
+            // Servers without `include_usage` support: count the chunks.
+            usage: usage.or(Some(Usage {
+                prompt_tokens: 0,
+                completion_tokens: received,
+            })),
+        })
     }
 
     fn classify(&self, error: OpenAIError) -> DesignError {

@@ -12,7 +12,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use super::client::Llm;
 use super::error::{DesignError, HOW_TO_CONFIGURE};
 use super::output::{self, Report};
-use super::repair::{self, Outcome, Stats};
+use super::repair::{self, Outcome, Progress, Stats};
 use super::settings::{self, LlmArgs};
 use crate::check::render;
 use crate::cli::CliError;
@@ -189,11 +189,21 @@ fn run_loop(
         .map_err(|e| DesignError::Protocol(format!("cannot start the async runtime: {e}")))?;
     let spinner = spinner();
     let model = llm.settings().model.clone();
-    let on_round = |round: u32, rounds: u32| {
-        spinner.set_message(format!("round {round}/{rounds}: waiting for {model}"));
+    let round = std::sync::Mutex::new(String::new());
+    let on_progress = |progress: Progress| {
+        let mut round = round
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match progress {
+            Progress::Round { round: n, rounds } => {
+                *round = format!("round {n}/{rounds}: waiting for {model}");
+                spinner.set_message(round.clone());
+            }
+            Progress::Tokens(n) => spinner.set_message(format!("{round}, {n} tokens")),
+        }
     };
     let name = spec_path.display().to_string();
-    let result = runtime.block_on(repair::design(llm, brief, &name, lang, &on_round));
+    let result = runtime.block_on(repair::design(llm, brief, &name, lang, &on_progress));
     spinner.finish_and_clear();
     result
 }

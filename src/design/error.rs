@@ -42,7 +42,7 @@ pub enum DesignError {
     #[diagnostic(
         code(msaforge::usage),
         help(
-            "msaforge.toml takes an [llm] table with provider, base_url, model, api_key_env, temperature, max_tokens, timeout, rounds, format_mode, fold_system, api_version"
+            "msaforge.toml takes an [llm] table with provider, base_url, model, api_key_env, temperature, max_tokens, timeout, rounds, format_mode, fold_system, stream, api_version"
         )
     )]
     ReadSettings { path: String, detail: String },

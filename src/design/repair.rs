@@ -56,13 +56,22 @@ pub fn header(model: &str) -> String {
     )
 }
 
-/// Runs the loop for one brief. `on_round` is called before each request with (round, rounds).
+/// What the loop reports while it waits.
+#[derive(Debug, Clone, Copy)]
+pub enum Progress {
+    /// A request of round `round` (of `rounds`) is under way.
+    Round { round: u32, rounds: u32 },
+    /// Streaming: this many chunks of the current answer have arrived.
+    Tokens(u64),
+}
+
+/// Runs the loop for one brief, reporting progress to `on_progress`.
 pub async fn design(
     llm: &Llm,
     brief: &str,
     spec_name: &str,
     lang: Lang,
-    on_round: &(dyn Fn(u32, u32) + Sync),
+    on_progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<(Outcome, Stats), DesignError> {
     let started = Instant::now();
     let settings = llm.settings();
@@ -88,8 +97,14 @@ pub async fn design(
     let mut messages = opening.clone();
     loop {
         stats.rounds += 1;
-        on_round(stats.rounds, settings.rounds);
-        let answer = llm.complete(&llm.request(&messages, &schema)).await?;
+        on_progress(Progress::Round {
+            round: stats.rounds,
+            rounds: settings.rounds,
+        });
+        let on_token = |n| on_progress(Progress::Tokens(n));
+        let answer = llm
+            .complete(&llm.request(&messages, &schema), &on_token)
+            .await?;
         stats.prompt_tokens += answer.prompt_tokens;
         stats.completion_tokens += answer.completion_tokens;
         let outcome = judge(&answer, &header, spec_name, lang);

@@ -125,6 +125,9 @@ pub struct LlmArgs {
     /// How to ask for JSON (default: from the provider).
     #[arg(long, value_enum)]
     pub format_mode: Option<FormatMode>,
+    /// Stream the answer (the spinner then counts tokens as they arrive).
+    #[arg(long)]
+    pub stream: bool,
     /// Send the instructions in the first user message instead of a system message (for chat
     /// templates without a system role; the llamacpp preset always does).
     #[arg(long)]
@@ -148,6 +151,7 @@ pub struct FileSettings {
     pub rounds: Option<u32>,
     pub format_mode: Option<FormatMode>,
     pub fold_system: Option<bool>,
+    pub stream: Option<bool>,
     /// Azure only: the `api-version` query parameter.
     pub api_version: Option<String>,
 }
@@ -201,6 +205,8 @@ pub struct Settings {
     pub schema_in_prompt: bool,
     /// Instructions go into the first user message (no system message).
     pub fold_system: bool,
+    /// Ask for server-sent events and put the answer together from the chunks.
+    pub stream: bool,
     pub api_version: String,
 }
 
@@ -302,6 +308,7 @@ pub fn resolve(args: &LlmArgs, file: &FileSettings, env: Env<'_>) -> Result<Sett
             .or(file.format_mode)
             .unwrap_or_else(|| provider.default_format()),
         schema_in_prompt: provider.schema_in_prompt(),
+        stream: args.stream || file.stream.unwrap_or(false),
         fold_system: args.fold_system || file.fold_system.unwrap_or_else(|| provider.fold_system()),
         api_version: file
             .api_version

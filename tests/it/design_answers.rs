@@ -25,6 +25,22 @@ fn prose_and_fences_around_the_json_are_accepted() {
 }
 
 #[test]
+fn a_streamed_answer_is_put_together() {
+    let server = Server::start(vec![Reply::Stream(passing_spec().to_string())]);
+    let run = design(&server, &["--stream"]);
+    assert_eq!(run.code(), Some(0), "{}", run.stderr());
+    assert_eq!(server.requests()[0]["stream"], true);
+    assert_eq!(
+        run.report()["completion_tokens"],
+        42,
+        "usage from the last chunk"
+    );
+    assert!(run.read("spec.yaml").contains("name: placement"));
+    // No spinner or progress on a pipe.
+    assert!(!run.stderr().contains("tokens"), "{}", run.stderr());
+}
+
+#[test]
 fn invalid_json_is_sent_back_and_finally_rejected() {
     let server = Server::start(vec![
         Reply::Chat("{\"msaforge\": 1, \"system\": }".into()),

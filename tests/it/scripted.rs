@@ -2,6 +2,7 @@
 //! cannot produce on demand (401, 404, 429, 500, hangs, truncation, prose, broken JSON). It answers
 //! each request with the next reply of its script and records the request bodies.
 
+use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
@@ -23,6 +24,8 @@ pub enum Reply {
     Truncated(String),
     /// A chat completion whose message is a refusal.
     Refusal(&'static str),
+    /// The content as server-sent events, in pieces, then usage and `[DONE]`.
+    Stream(String),
 }
 
 pub struct Server {
@@ -63,6 +66,10 @@ fn serve(mut stream: TcpStream, reply: Option<Reply>, seen: &Mutex<Vec<Value>>) 
     seen.lock()
         .expect("lock")
         .push(serde_json::from_slice(&body).unwrap_or(Value::Null));
+    if let Some(Reply::Stream(content)) = &reply {
+        let _ = stream.write_all(sse(content).as_bytes());
+        return;
+    }
     let (status, text) = match reply {
         None => (500, error_body("script exhausted")),
         Some(Reply::Status(status, message)) => (status, error_body(message)),
@@ -72,6 +79,7 @@ fn serve(mut stream: TcpStream, reply: Option<Reply>, seen: &Mutex<Vec<Value>>) 
         }
         Some(Reply::Chat(content)) => (200, completion(&content, "stop")),
         Some(Reply::Truncated(content)) => (200, completion(&content, "length")),
+        Some(Reply::Stream(_)) => unreachable!("answered above"),
         Some(Reply::Refusal(text)) => {
             let mut body: Value = serde_json::from_str(&completion("", "stop")).unwrap_or_default();
             body["choices"][0]["message"]["content"] = Value::Null;
@@ -108,6 +116,29 @@ fn read_request(stream: &TcpStream) -> Option<Vec<u8>> {
     let mut body = vec![0; length];
     reader.read_exact(&mut body).ok()?;
     Some(body)
+}
+
+/// A whole streamed response: chunks of 16 characters, a finishing chunk, a usage chunk, `[DONE]`.
+fn sse(content: &str) -> String {
+    let chars: Vec<char> = content.chars().collect();
+    let mut events: Vec<Value> = chars
+        .chunks(16)
+        .map(|piece| {
+            let piece: String = piece.iter().collect();
+            json!({"choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": null}]})
+        })
+        .collect();
+    events.push(json!({"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}));
+    events.push(json!({"choices": [], "usage": {"prompt_tokens": 100, "completion_tokens": 42, "total_tokens": 142}}));
+    let mut body = String::new();
+    for event in events {
+        let _ = write!(body, "data: {event}\n\n");
+    }
+    body.push_str("data: [DONE]\n\n");
+    format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    )
 }
 
 fn error_body(message: &str) -> String {
