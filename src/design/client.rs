@@ -364,7 +364,26 @@ fn read_answer(completion: Completion) -> Result<Answer, DesignError> {
 
 #[cfg(test)]
 mod tests {
-    use super::status_in_body;
+    use super::{Llm, status_in_body};
+    use crate::design::settings::{FileSettings, LlmArgs, Provider, resolve};
+
+    #[test]
+    fn the_client_debug_hides_the_key() {
+        let env =
+            |name: &str| (name == "MSAFORGE_LLM_API_KEY").then(|| "sk-hidden-4242".to_owned());
+        for provider in [Provider::Openai, Provider::Azure] {
+            let args = LlmArgs {
+                provider: Some(provider),
+                base_url: Some("https://example.invalid".into()),
+                model: Some("m".into()),
+                ..LlmArgs::default()
+            };
+            let llm = Llm::new(resolve(&args, &FileSettings::default(), &env).expect("resolves"));
+            assert_eq!(llm.settings().api_key.expose(), "sk-hidden-4242");
+            let shown = format!("{llm:?}");
+            assert!(!shown.contains("sk-hidden"), "{shown}");
+        }
+    }
 
     #[test]
     fn error_bodies_of_other_servers_keep_their_status() {
