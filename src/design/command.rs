@@ -235,7 +235,7 @@ fn finish(
         stats.completion_tokens,
         stats.elapsed.as_secs_f64()
     );
-    let (code, report) = match outcome {
+    let report = match outcome {
         Outcome::Accepted { text, report } => {
             output::write_atomically(spec_path, text)?;
             let warnings = repair::warnings(report);
@@ -247,17 +247,15 @@ fn finish(
                 spec_path.display(),
                 stats.model
             );
-            let findings: Vec<_> = report.findings.iter().map(Into::into).collect();
-            (
-                exit::OK,
-                (
-                    Some(spec_path.display().to_string()),
-                    None,
-                    0,
-                    warnings,
-                    findings,
-                ),
-            )
+            Report {
+                outcome: "accepted",
+                spec: Some(spec_path.display().to_string()),
+                rejected: None,
+                stats,
+                errors: 0,
+                warnings,
+                findings: report.findings.iter().map(Into::into).collect(),
+            }
         }
         Outcome::Rejected {
             text,
@@ -267,60 +265,46 @@ fn finish(
             let rejected = output::rejected_path(spec_path);
             let file = output::rejected_text(&stats.model, stats.rounds, findings, text);
             output::write_atomically(&rejected, &file)?;
-            let errors = findings.iter().filter(|f| f.severity == "error").count();
+            let errors: Vec<_> = findings.iter().filter(|f| f.severity == "error").collect();
             eprintln!(
                 "design failed: {} gave no spec without errors in {summary}.",
                 stats.model
             );
-            for f in findings.iter().filter(|f| f.severity == "error").take(10) {
+            for f in errors.iter().take(10) {
                 eprintln!("  {} {} at {}: {}", f.severity, f.code, f.path, f.message);
             }
-            if errors > 10 {
-                eprintln!("  ... and {} more", errors - 10);
+            if errors.len() > 10 {
+                eprintln!("  ... and {} more", errors.len() - 10);
             }
             eprintln!(
                 "Nothing was written to {}; the last attempt and its findings are in {}.",
                 spec_path.display(),
                 rejected.display()
             );
-            if *truncated {
-                eprintln!("The answer was cut off at the token limit: raise --max-tokens.");
-            } else {
-                eprintln!(
+            eprintln!(
+                "{}",
+                if *truncated {
+                    "The answer was cut off at the token limit: raise --max-tokens."
+                } else {
                     "Try more --rounds, a larger model, or fix the rejected file by hand and run `msaforge check`."
-                );
+                }
+            );
+            Report {
+                outcome: "rejected",
+                spec: None,
+                rejected: Some(rejected.display().to_string()),
+                stats,
+                errors: errors.len(),
+                warnings: findings.len() - errors.len(),
+                findings: findings.clone(),
             }
-            let warnings = findings.len() - errors;
-            (
-                exit::DESIGN_REJECTED,
-                (
-                    None,
-                    Some(rejected.display().to_string()),
-                    errors,
-                    warnings,
-                    findings.clone(),
-                ),
-            )
         }
     };
     if let Some(path) = report_path {
-        let (spec, rejected, errors, warnings, findings) = report;
-        output::write_report(
-            path,
-            &Report {
-                outcome: if code == exit::OK {
-                    "accepted"
-                } else {
-                    "rejected"
-                },
-                spec,
-                rejected,
-                stats,
-                errors,
-                warnings,
-                findings: &findings,
-            },
-        )?;
+        output::write_report(path, &report)?;
     }
-    Ok(code)
+    Ok(match outcome {
+        Outcome::Accepted { .. } => exit::OK,
+        Outcome::Rejected { .. } => exit::DESIGN_REJECTED,
+    })
 }

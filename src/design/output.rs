@@ -75,7 +75,7 @@ pub struct Report<'a> {
     pub stats: &'a Stats,
     pub errors: usize,
     pub warnings: usize,
-    pub findings: &'a [FindingForModel],
+    pub findings: Vec<FindingForModel>,
 }
 
 pub fn write_report(path: &Path, report: &Report<'_>) -> Result<(), DesignError> {
