@@ -102,6 +102,10 @@ pub enum Command {
         #[arg(long, value_enum)]
         lang: Option<Lang>,
     },
+    /// Design a spec from a description of the system with an LLM, checked and repaired in rounds.
+    Design(crate::design::command::DesignArgs),
+    /// Design, check and generate in one go: from a description to a generated system.
+    New(crate::design::command::NewArgs),
     /// Print the JSON Schema of the spec format (for editors: `# yaml-language-server: $schema=...`).
     Schema,
     /// Explain a rule: what it checks, why it matters, how to fix it, where the idea comes from.
@@ -138,6 +142,9 @@ pub enum CliError {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Plan(#[from] PlanError),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Design(#[from] crate::design::DesignError),
     #[error("the policy file {path} is not valid")]
     #[diagnostic(code(msaforge::usage), help("{detail}"))]
     Policy { path: String, detail: String },
@@ -162,6 +169,7 @@ pub fn run() -> i32 {
                     ),
                 )
                 | CliError::Plan(PlanError::Interrupted { .. }) => exit::REFUSED,
+                CliError::Design(e) => e.exit_code(),
                 _ => exit::USAGE,
             };
             eprintln!("{:?}", miette::Report::new(error));
@@ -263,6 +271,8 @@ fn dispatch(cli: Cli) -> Result<i32, CliError> {
                 exit::OK
             })
         }
+        Command::Design(args) => crate::design::command::design(args),
+        Command::New(args) => crate::design::command::new(args),
         Command::Schema => {
             let schema = crate::spec::json_schema();
             print(&format!(

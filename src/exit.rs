@@ -15,3 +15,8 @@ pub const REFUSED: i32 = 3;
 /// Generated, but merge conflicts remain: files were written with conflict markers to resolve
 /// (`msaforge check --output DIR` fails until they are).
 pub const CONFLICTS: i32 = 4;
+/// `design`/`new`: the LLM gave no spec without errors within the rounds; the last attempt is saved
+/// as `SPEC.rejected.yaml` with its findings.
+pub const DESIGN_REJECTED: i32 = 10;
+/// `design`/`new`: no LLM is configured, or the endpoint failed (HTTP error, timeout, refusal).
+pub const LLM_FAILED: i32 = 11;

@@ -1,14 +1,19 @@
 //! The integration test binary: fixture specs through `check`, the command line, bad input, and
-//! property tests of the loader and the checker, and generated systems.
+//! property tests of the loader and the checker, generated systems, and `design` against a scripted
+//! and a real LLM server.
 
 mod bad_input;
 mod cli;
+mod design;
+mod design_answers;
+mod design_real;
 mod e2e;
 mod fixtures;
 mod generate;
 mod harness;
 mod props;
 mod regenerate;
+mod scripted;
 mod spring;
 mod spring_clients;
 mod validate;

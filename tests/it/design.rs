@@ -1,0 +1,303 @@
+//! `msaforge design` against the scripted server: HTTP faults (401, 404, 429, 5xx), hangs, refusals,
+//! truncated and empty answers, unreachable endpoints; and the helpers the other design tests share.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::scripted::{Reply, Server};
+
+pub const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+pub const SECRET: &str = "sk-test-secret-0123456789";
+pub const BRIEF: &str = "서고 배치와 반출을 관리하는 시스템. 기록물의 위치를 추적한다.\n";
+
+/// The MSA106 fixture (a call without a timeout) as a JSON value.
+pub fn failing_spec() -> Value {
+    let text = std::fs::read_to_string(format!(
+        "{ROOT}/tests/fixtures/check/MSA106-call-without-timeout.yaml"
+    ))
+    .expect("fixture");
+    msaforge::spec::load::parse(&text).expect("parses")
+}
+
+/// The same spec with the finding fixed.
+pub fn passing_spec() -> Value {
+    let mut spec = failing_spec();
+    spec["contexts"][1]["calls"][0]["timeout"] = "2s".into();
+    spec
+}
+
+pub struct Run {
+    pub dir: tempfile::TempDir,
+    pub out: Output,
+}
+
+impl Run {
+    pub fn code(&self) -> Option<i32> {
+        self.out.status.code()
+    }
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.out.stderr).into_owned()
+    }
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.out.stdout).into_owned()
+    }
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+    pub fn read(&self, name: &str) -> String {
+        std::fs::read_to_string(self.path(name)).unwrap_or_default()
+    }
+    pub fn report(&self) -> Value {
+        serde_json::from_str(&self.read("report.json")).expect("report JSON")
+    }
+}
+
+/// Runs msaforge in a fresh directory holding `brief.md`, with no LLM settings inherited.
+pub fn msaforge_in(args: &[&str], env: &[(&str, &str)]) -> Run {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("brief.md"), BRIEF).expect("brief");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_msaforge"));
+    // Standard input carries the brief too, for `design -`.
+    let stdin = std::fs::File::open(dir.path().join("brief.md")).expect("brief");
+    cmd.args(args)
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .stdin(stdin);
+    for var in [
+        "OPENAI_API_KEY",
+        "OPENAI_BASE_URL",
+        "MSAFORGE_LLM_API_KEY",
+        "MSAFORGE_LLM_BASE_URL",
+        "MSAFORGE_LLM_MODEL",
+        "LANG",
+        "LC_ALL",
+    ] {
+        cmd.env_remove(var);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("msaforge runs");
+    Run { dir, out }
+}
+
+/// `design brief.md -o spec.yaml` against `server` with the llamacpp preset.
+pub fn design(server: &Server, extra: &[&str]) -> Run {
+    let mut args = vec![
+        "design",
+        "brief.md",
+        "-o",
+        "spec.yaml",
+        "--provider",
+        "llamacpp",
+        "--base-url",
+        &server.url,
+        "--model",
+        "scripted",
+        "--report",
+        "report.json",
+    ];
+    args.extend_from_slice(extra);
+    msaforge_in(&args, &[("MSAFORGE_LLM_API_KEY", SECRET)])
+}
+
+pub fn assert_nothing_written(run: &Run) {
+    assert!(!run.path("spec.yaml").exists(), "SPEC must not be written");
+    assert!(!run.stderr().contains(SECRET) && !run.stdout().contains(SECRET));
+}
+
+#[test]
+fn unauthorized_explains_the_key_and_never_shows_it() {
+    let server = Server::start(vec![Reply::Status(
+        401,
+        "Incorrect API key provided: sk-test-secret-0123456789",
+    )]);
+    let run = design(&server, &[]);
+    assert_eq!(
+        run.code(),
+        Some(msaforge::exit::LLM_FAILED),
+        "{}",
+        run.stderr()
+    );
+    assert!(
+        run.stderr().contains("refused the API key (HTTP 401)"),
+        "{}",
+        run.stderr()
+    );
+    assert!(
+        run.stderr().contains("MSAFORGE_LLM_API_KEY"),
+        "{}",
+        run.stderr()
+    );
+    assert!(run.stderr().contains("[redacted]"), "{}", run.stderr());
+    assert_nothing_written(&run);
+    assert!(!run.path("spec.rejected.yaml").exists());
+}
+
+#[test]
+fn unknown_model_is_named() {
+    let server = Server::start(vec![Reply::Status(
+        404,
+        "The model `scripted` does not exist",
+    )]);
+    let run = design(&server, &[]);
+    assert_eq!(run.code(), Some(msaforge::exit::LLM_FAILED));
+    assert!(
+        run.stderr().contains("does not know model `scripted`"),
+        "{}",
+        run.stderr()
+    );
+    assert!(run.stderr().contains("--model"), "{}", run.stderr());
+    assert_nothing_written(&run);
+}
+
+#[test]
+fn rate_limit_then_success_is_retried() {
+    let good = passing_spec().to_string();
+    let server = Server::start(vec![Reply::Status(429, "slow down"), Reply::Chat(good)]);
+    let run = design(&server, &[]);
+    assert_eq!(run.code(), Some(0), "{}", run.stderr());
+    assert_eq!(server.requests().len(), 2);
+    let spec = run.read("spec.yaml");
+    assert!(
+        spec.starts_with("# Designed by `msaforge design` with the model scripted;"),
+        "{spec}"
+    );
+    assert!(!spec.contains(SECRET));
+    assert_eq!(run.report()["rounds"], 1);
+}
+
+#[test]
+fn server_error_then_success_is_retried() {
+    let server = Server::start(vec![
+        Reply::Status(500, "internal"),
+        Reply::Status(503, "busy"),
+        Reply::Chat(passing_spec().to_string()),
+    ]);
+    let run = design(&server, &[]);
+    assert_eq!(run.code(), Some(0), "{}", run.stderr());
+    assert_eq!(server.requests().len(), 3);
+    // What was written is exactly what `check` accepts.
+    let check = Command::new(env!("CARGO_BIN_EXE_msaforge"))
+        .args(["check", &run.path("spec.yaml").display().to_string()])
+        .output()
+        .expect("check runs");
+    assert_eq!(check.status.code(), Some(0));
+}
+
+#[test]
+fn server_errors_are_retried_a_bounded_number_of_times() {
+    let server = Server::start(vec![Reply::Status(500, "down"); 10]);
+    let run = design(&server, &[]);
+    assert_eq!(run.code(), Some(msaforge::exit::LLM_FAILED));
+    assert!(
+        run.stderr()
+            .contains("kept failing (HTTP 500) after 4 attempts"),
+        "{}",
+        run.stderr()
+    );
+    assert_eq!(server.requests().len(), 4);
+    assert_nothing_written(&run);
+}
+
+#[test]
+fn a_hang_past_the_timeout_is_reported() {
+    let server = Server::start(vec![Reply::Hang(Duration::from_secs(5))]);
+    let run = design(&server, &["--timeout", "1"]);
+    assert_eq!(run.code(), Some(msaforge::exit::LLM_FAILED));
+    assert!(
+        run.stderr().contains("no answer from the LLM within 1 s"),
+        "{}",
+        run.stderr()
+    );
+    assert!(run.stderr().contains("--timeout"));
+    assert_nothing_written(&run);
+}
+
+#[test]
+fn a_refusal_is_reported() {
+    let server = Server::start(vec![Reply::Refusal("I can't help with that.")]);
+    let run = design(&server, &[]);
+    assert_eq!(run.code(), Some(msaforge::exit::LLM_FAILED));
+    assert!(
+        run.stderr()
+            .contains("the model refused to answer: I can't help with that."),
+        "{}",
+        run.stderr()
+    );
+    assert_nothing_written(&run);
+}
+
+#[test]
+fn an_empty_answer_is_a_failed_round() {
+    let server = Server::start(vec![Reply::Chat(String::new())]);
+    let run = design(&server, &["--rounds", "1"]);
+    assert_eq!(run.code(), Some(msaforge::exit::DESIGN_REJECTED));
+    assert!(
+        run.stderr()
+            .contains("error empty at (answer): the answer is empty"),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
+fn an_unreachable_endpoint_is_reported() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("port");
+    let url = format!("http://127.0.0.1:{port}/v1");
+    let run = msaforge_in(
+        &[
+            "design",
+            "-",
+            "-o",
+            "s.yaml",
+            "--provider",
+            "vllm",
+            "--base-url",
+            &url,
+            "--model",
+            "m",
+        ],
+        &[],
+    );
+    assert_eq!(run.code(), Some(msaforge::exit::LLM_FAILED));
+    assert!(
+        run.stderr()
+            .contains(&format!("cannot reach the LLM endpoint at {url}")),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
+fn a_truncated_answer_is_rejected_with_the_reason() {
+    let cut = passing_spec().to_string()[..120].to_owned();
+    let server = Server::start(vec![Reply::Truncated(cut.clone())]);
+    let run = design(&server, &["--rounds", "1"]);
+    assert_eq!(
+        run.code(),
+        Some(msaforge::exit::DESIGN_REJECTED),
+        "{}",
+        run.stderr()
+    );
+    assert!(
+        run.stderr()
+            .contains("cut off at the token limit: raise --max-tokens"),
+        "{}",
+        run.stderr()
+    );
+    assert_nothing_written(&run);
+    let rejected = run.read("spec.rejected.yaml");
+    assert!(
+        rejected.contains("error truncated at (answer)"),
+        "{rejected}"
+    );
+    assert!(rejected.ends_with(&format!("# ---\n{cut}\n")), "{rejected}");
+    assert_eq!(run.report()["outcome"], "rejected");
+}
