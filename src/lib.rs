@@ -10,6 +10,7 @@ pub mod check;
 pub mod cli;
 pub mod exit;
 pub mod generate;
+pub mod recovery;
 pub mod spec;
 
 pub use cli::run;
