@@ -87,8 +87,14 @@ contexts:
     title: C
     purpose: C.
     stack: rust-axum
+    dr: { grade: 1 }
     operations: [{ name: getC, method: GET, path: /v1/c }]
     calls: [{ context: alpha, operation: getA, timeout: 1s, circuit_breaker: true }]
+  - name: delta
+    title: D
+    purpose: D.
+    stack: rust-axum
+    operations: [{ name: getD, method: GET, path: /v1/d }]
 "#;
 
 #[test]
@@ -101,15 +107,19 @@ fn plan_of_a_spec_with_a_sync_cycle() {
     assert_eq!(alpha.rto_via, ["beta"]);
     assert_eq!(alpha.effective_rpo, "1d");
     let gamma = &plan.contexts[2];
-    assert!(!gamma.stated, "no grade: held to grade 4");
-    assert_eq!(gamma.grade, DEFAULT_GRADE);
     assert_eq!(
-        gamma.effective_rto, "72h",
+        gamma.effective_rto, "15m",
         "a non-critical call does not count"
+    );
+    let delta = &plan.contexts[3];
+    assert!(!delta.stated, "no grade: held to grade 4");
+    assert_eq!(
+        (delta.grade, delta.effective_rto.as_str()),
+        (DEFAULT_GRADE, "3d")
     );
     assert_eq!(gamma.depends_on, ["alpha"]);
     assert_eq!(plan.order.len(), 2);
-    assert_eq!(plan.order[0].contexts, ["alpha", "beta"]);
+    assert_eq!(plan.order[0].contexts, ["alpha", "beta", "delta"]);
     assert_eq!(plan.order[0].together, vec![vec!["alpha", "beta"]]);
     assert_eq!(plan.order[1].contexts, ["gamma"]);
     assert_eq!(gamma.step, 2);
