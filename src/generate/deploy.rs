@@ -62,6 +62,8 @@ pub struct DeployContext {
     /// Velero schedule (5-field cron) and how often that is.
     pub velero_cron: String,
     pub velero_every: String,
+    /// The RTO as a `kubectl wait --timeout` duration (`4h`, `15m`; at least a minute).
+    pub wait_timeout: String,
     /// Gateway API durations of the context's public routes, in `ctx.routes` order.
     pub route_timeouts: Vec<String>,
 }
@@ -145,6 +147,7 @@ fn context(
         velero,
         velero_cron: cron(rpo_hours, minute, false),
         velero_every: every(rpo_hours),
+        wait_timeout: wait_timeout(row.rto_ms),
         route_timeouts: timeouts.iter().map(|&s| gateway_duration(s)).collect(),
         plan: row,
     }
@@ -183,6 +186,16 @@ fn every(hours: u32) -> String {
     }
 }
 
+/// A Go duration for `kubectl wait --timeout`: whole hours or minutes, at least `1m`.
+fn wait_timeout(ms: u64) -> String {
+    let minutes = (ms / 60_000).max(1);
+    if minutes.is_multiple_of(60) {
+        format!("{}h", minutes / 60)
+    } else {
+        format!("{minutes}m")
+    }
+}
+
 /// A Gateway API duration (`^([0-9]{1,5}(h|m|s|ms)){1,4}$`) for a timeout in seconds.
 pub fn gateway_duration(seconds: f64) -> String {
     let ms = (seconds * 1000.0).round().max(1.0) as u64;
@@ -209,6 +222,8 @@ mod tests {
         assert_eq!(cron(24, 7, true), "0 7 1 * * *");
         assert_eq!(cron(4, 0, false), "0 */4 * * *");
         assert_eq!(cron(1, 14, false), "14 * * * *");
+        assert_eq!(wait_timeout(86_400_000), "24h");
+        assert_eq!(wait_timeout(0), "1m");
     }
 
     #[test]
