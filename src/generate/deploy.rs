@@ -5,6 +5,8 @@
 //! Pure data derived from the checked `Spec`; the numbers are msaforge's defaults, documented in
 //! `templates/README.md` and the generated `docs/dr/plan.md`. No rendering or writing here.
 
+use std::fmt::Write as _;
+
 use serde::Serialize;
 
 use crate::recovery::{self, ContextPlan, Step};
@@ -196,14 +198,24 @@ fn wait_timeout(ms: u64) -> String {
     }
 }
 
-/// A Gateway API duration (`^([0-9]{1,5}(h|m|s|ms)){1,4}$`) for a timeout in seconds.
+/// A Gateway API duration (`^([0-9]{1,5}(h|m|s|ms)){1,4}$`) for a timeout in seconds: `10s`,
+/// `2s500ms`, `1m40s500ms`; at least `1ms`.
 pub fn gateway_duration(seconds: f64) -> String {
-    let ms = (seconds * 1000.0).round().max(1.0) as u64;
-    if ms.is_multiple_of(1000) {
-        format!("{}s", ms / 1000)
-    } else {
-        format!("{ms}ms")
-    }
+    let ms: u64 = format!("{:.0}", (seconds * 1000.0).max(1.0))
+        .parse()
+        .unwrap_or(1);
+    [
+        (ms / 3_600_000, "h"),
+        (ms / 60_000 % 60, "m"),
+        (ms / 1_000 % 60, "s"),
+        (ms % 1_000, "ms"),
+    ]
+    .iter()
+    .filter(|(n, _)| *n > 0)
+    .fold(String::new(), |mut out, (n, unit)| {
+        let _ = write!(out, "{n}{unit}");
+        out
+    })
 }
 
 #[cfg(test)]
@@ -229,7 +241,9 @@ mod tests {
     #[test]
     fn gateway_durations_stay_in_the_allowed_form() {
         assert_eq!(gateway_duration(10.0), "10s");
-        assert_eq!(gateway_duration(2.5), "2500ms");
+        assert_eq!(gateway_duration(2.5), "2s500ms");
         assert_eq!(gateway_duration(0.0), "1ms");
+        assert_eq!(gateway_duration(100.5), "1m40s500ms");
+        assert_eq!(gateway_duration(3600.0), "1h");
     }
 }

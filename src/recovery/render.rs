@@ -128,12 +128,12 @@ pub fn human(plan: &Plan, lang: Lang) -> String {
     }
     out.push_str(&table(&rows));
     if plan.contexts.iter().any(|c| !c.stated) {
-        out.push_str(&lang.pick(
+        out.push_str(lang.pick(
             "* no grade in the spec: held to grade 4 (MSA205)\n",
             "* spec에 등급이 없어 4등급으로 간주 (MSA205)\n",
         ));
     }
-    out.push_str(&lang.pick(
+    out.push_str(lang.pick(
         "\nRecovery order (dependencies first; contexts in one step can recover in parallel):\n",
         "\n복구 순서 (의존 대상 먼저, 같은 단계의 컨텍스트는 병렬 복구 가능):\n",
     ));

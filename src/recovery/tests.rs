@@ -59,11 +59,11 @@ fn a_cycle_recovers_together_and_terminates() {
 }
 
 fn spec(yaml: &str) -> Spec {
-    let report = crate::check::check_bytes("t.yaml", yaml.as_bytes(), &Default::default());
+    let report = crate::check::check_bytes("t.yaml", yaml.as_bytes(), &crate::check::Options::default());
     report.spec.expect("the spec resolves")
 }
 
-const CYCLE: &str = r#"
+const CYCLE: &str = r"
 msaforge: 1
 system: { name: loop, title: Loop }
 gateway: { prefix: /api, dr: { grade: 1 } }
@@ -95,7 +95,7 @@ contexts:
     purpose: D.
     stack: rust-axum
     operations: [{ name: getD, method: GET, path: /v1/d }]
-"#;
+";
 
 #[test]
 fn plan_of_a_spec_with_a_sync_cycle() {

@@ -8,6 +8,7 @@ mod fixtures;
 mod generate;
 mod props;
 mod validate;
+mod validate_k8s;
 
 /// insta settings shared by every snapshot: the top-level `snapshots/` folder, no version noise.
 pub fn settings() -> insta::Settings {
