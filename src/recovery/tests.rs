@@ -59,7 +59,8 @@ fn a_cycle_recovers_together_and_terminates() {
 }
 
 fn spec(yaml: &str) -> Spec {
-    let report = crate::check::check_bytes("t.yaml", yaml.as_bytes(), &crate::check::Options::default());
+    let report =
+        crate::check::check_bytes("t.yaml", yaml.as_bytes(), &crate::check::Options::default());
     report.spec.expect("the spec resolves")
 }
 
