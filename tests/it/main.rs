@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod cli;
+mod dr;
 mod e2e;
 mod fixtures;
 mod generate;
