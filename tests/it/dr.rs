@@ -97,3 +97,74 @@ fn unreadable_specs_are_usage_errors_and_broken_ones_spec_errors() {
     assert_eq!(broken.status.code(), Some(1));
     assert!(broken.stdout.is_empty(), "no plan without a model");
 }
+
+fn rendered(example: &str) -> Vec<msaforge::generate::Rendered> {
+    let bytes = std::fs::read(format!("{ROOT}/examples/{example}.yaml")).expect("example");
+    let report =
+        msaforge::check::check_bytes(example, &bytes, &msaforge::check::Options::default());
+    let spec = report.spec.expect("a checked spec");
+    msaforge::generate::render(&spec, &msaforge::generate::Options::default()).expect("renders")
+}
+
+#[test]
+fn generated_plans_follow_the_same_recovery_order() {
+    for example in ["records-archive", "permit-office"] {
+        let json = ok_stdout(&[
+            "dr",
+            &format!("examples/{example}.yaml"),
+            "--format",
+            "json",
+        ]);
+        let plan: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+        let files = rendered(example);
+        for doc in ["docs/dr/plan.md", "docs/dr/plan.ko.md"] {
+            let text = &files
+                .iter()
+                .find(|f| f.path == doc)
+                .unwrap_or_else(|| panic!("{example}: {doc} is generated"))
+                .contents;
+            for step in plan["order"].as_array().expect("order") {
+                let names: Vec<String> = step["contexts"]
+                    .as_array()
+                    .expect("contexts")
+                    .iter()
+                    .map(|c| format!("`{}`", c.as_str().expect("name")))
+                    .collect();
+                let line = format!("{}. {}\n", step["step"], names.join(", "));
+                assert!(text.contains(&line), "{example} {doc}: missing {line:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn kubernetes_output_holds_no_secret_values() {
+    for example in ["records-archive", "permit-office"] {
+        for f in rendered(example)
+            .iter()
+            .filter(|f| f.path.starts_with("deploy/k8s/"))
+        {
+            assert!(
+                !f.contents.lines().any(|l| l == "kind: Secret"),
+                "{}: no Secret is generated",
+                f.path
+            );
+            let lines: Vec<&str> = f.contents.lines().collect();
+            for (i, line) in lines.iter().enumerate() {
+                let upper = line.to_ascii_uppercase();
+                // MYSQL_RANDOM_ROOT_PASSWORD is a switch ("yes"), not a secret.
+                if line.trim_start().starts_with("- name:")
+                    && upper.contains("PASSWORD")
+                    && !upper.contains("RANDOM_ROOT_PASSWORD")
+                {
+                    let next = lines.get(i + 1).map_or("", |l| l.trim_start());
+                    assert!(
+                        next.starts_with("valueFrom:"),
+                        "{}: {line} must come from a Secret",
+                        f.path
+                    );
+                }
+            }
+        }
+    }
+}
