@@ -106,6 +106,15 @@ pub enum Command {
     Design(crate::design::command::DesignArgs),
     /// Design, check and generate in one go: from a description to a generated system.
     New(crate::design::command::NewArgs),
+    /// Print each context's DR grade, strategy, declared and effective RTO/RPO and the recovery order.
+    Dr {
+        /// The spec file (YAML or JSON), or `-` for standard input.
+        spec: PathBuf,
+        #[arg(long, value_enum, default_value_t)]
+        format: crate::recovery::render::Format,
+        #[arg(long, value_enum)]
+        lang: Option<Lang>,
+    },
     /// Print the JSON Schema of the spec format (for editors: `# yaml-language-server: $schema=...`).
     Schema,
     /// Explain a rule: what it checks, why it matters, how to fix it, where the idea comes from.
@@ -267,6 +276,34 @@ fn dispatch(cli: Cli) -> Result<i32, CliError> {
             print(&text)?;
             Ok(if exit_code && plan.has_changes() {
                 exit::WOULD_CHANGE
+            } else {
+                exit::OK
+            })
+        }
+        Command::Dr { spec, format, lang } => {
+            let lang = lang.unwrap_or_else(Lang::from_env);
+            let (name, bytes) = read_input(&spec)?;
+            let report = check::check_bytes(&name, &bytes, &check::Options { lang, policy: None });
+            // A spec with rule errors (a sync cycle, a DR inversion) still has a plan worth showing;
+            // the findings go to standard error and the exit code says the spec is not clean.
+            if report.has_errors() {
+                eprint!(
+                    "{}",
+                    render::human(&report, lang, std::io::stderr().is_terminal())
+                );
+            }
+            let Some(checked) = report.spec.as_ref() else {
+                return Ok(exit::SPEC_ERRORS);
+            };
+            let plan = crate::recovery::plan(checked);
+            print(&match format {
+                crate::recovery::render::Format::Human => {
+                    crate::recovery::render::human(&plan, lang)
+                }
+                crate::recovery::render::Format::Json => crate::recovery::render::json(&plan),
+            })?;
+            Ok(if report.has_errors() {
+                exit::SPEC_ERRORS
             } else {
                 exit::OK
             })

@@ -12,6 +12,7 @@ pub mod design;
 pub mod exit;
 pub mod generate;
 pub mod plan;
+pub mod recovery;
 pub mod spec;
 
 pub use cli::run;

@@ -120,6 +120,12 @@ fn node(value: &Value, subset: Subset) -> Value {
                     .unwrap_or_default(),
             ),
             "format" if !v.as_str().is_some_and(|f| FORMATS.contains(&f)) => continue,
+            // llama.cpp's GBNF has no `\.` escape: llama-cpp-python's converter copies an escaped
+            // dot into a string literal the server then refuses (and drops the connection). The
+            // same regex with the dot in a class converts cleanly.
+            "pattern" if subset == Subset::Grammar => {
+                Value::String(v.as_str().unwrap_or_default().replace("\\.", "[.]"))
+            }
             _ => v.clone(),
         };
         out.insert(key.to_owned(), v);

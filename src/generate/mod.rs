@@ -3,6 +3,7 @@
 //! `view` prepares what templates see, `templates` holds the manifest and the environment, `write`
 //! puts the files on disk safely. Rendering is pure: the same spec and version give the same bytes.
 
+pub mod deploy;
 pub mod templates;
 pub mod view;
 pub mod view_java;

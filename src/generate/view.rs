@@ -24,6 +24,8 @@ pub struct SystemView {
     pub teams: Vec<TeamView>,
     /// `msaforge`'s version, for generated-file headers.
     pub msaforge_version: &'static str,
+    /// Kubernetes and DR: see `generate::deploy`.
+    pub deploy: super::deploy::DeployView,
 }
 
 #[derive(Debug, Serialize)]
@@ -205,7 +207,12 @@ pub fn system(spec: &Spec) -> SystemView {
         .enumerate()
         .map(|(i, c)| context(spec, i, c))
         .collect();
+    let route_timeouts: Vec<Vec<f64>> = contexts
+        .iter()
+        .map(|c| c.routes.iter().map(|r| r.timeout_s).collect())
+        .collect();
     SystemView {
+        deploy: super::deploy::view(spec, &route_timeouts),
         name: spec.system.name.to_string(),
         title: spec.system.title.clone(),
         description: spec.system.description.clone(),

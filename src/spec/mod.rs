@@ -3,6 +3,7 @@
 //! model (`resolve`). Judging a spec belongs to `check`, not here.
 
 pub mod dr;
+pub mod graph;
 pub mod load;
 pub mod model;
 pub mod names;

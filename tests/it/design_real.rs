@@ -69,8 +69,18 @@ fn assert_grammar_builds(python: &Path) {
     let schema = msaforge::design::schema::spec_schema(msaforge::design::schema::Subset::Grammar);
     let file = tempfile::NamedTempFile::new().expect("temp file");
     std::fs::write(file.path(), schema.to_string()).expect("write schema");
-    let script = "import sys; from llama_cpp import llama_grammar as g; \
-                  g.LlamaGrammar.from_string(g.json_schema_to_gbnf(open(sys.argv[1]).read()), verbose=False)";
+    // The converter accepts more than the server's GBNF parser does (which then refuses the
+    // grammar and drops the connection), and LlamaGrammar no longer parses: check the escapes the
+    // server's parser knows (llama-grammar.cpp, parse_char) ourselves.
+    let script = r#"
+import re, sys
+from llama_cpp import llama_grammar as g
+gbnf = g.json_schema_to_gbnf(open(sys.argv[1]).read())
+g.LlamaGrammar.from_string(gbnf, verbose=False)
+bad = sorted({m.group(0) for m in re.finditer(r'\\(.)', gbnf) if m.group(1) not in 'xuUtrn\\"[]'})
+if bad:
+    sys.exit('escapes the server cannot parse: ' + ' '.join(bad))
+"#;
     let out = Command::new(python)
         .args(["-c", script])
         .arg(file.path())

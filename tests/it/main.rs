@@ -7,6 +7,7 @@ mod cli;
 mod design;
 mod design_answers;
 mod design_real;
+mod dr;
 mod e2e;
 mod fixtures;
 mod generate;
@@ -17,6 +18,7 @@ mod scripted;
 mod spring;
 mod spring_clients;
 mod validate;
+mod validate_k8s;
 
 /// insta settings shared by every snapshot: the top-level `snapshots/` folder, no version noise.
 pub fn settings() -> insta::Settings {

@@ -161,7 +161,7 @@ fn hand_edits_survive_spec_changes_and_the_workspace_still_builds() {
     ];
     expect_exit(&generate(&specs[0], &out, &[]), 0);
 
-    // Hand edits: a handler, a service's Cargo.toml, the gateway, the compose file, the README.
+    // Hand edits: a handler, a service's Cargo.toml, the gateway, a Kubernetes manifest, the README.
     let handler_edit = "\n/// Our own helper, kept across regenerations.\npub fn shelf_label(code: &str) -> String {\n    format!(\"shelf {code}\")\n}\n";
     let handlers = out.join("services/placement/src/handlers.rs");
     std::fs::write(&handlers, read(&handlers) + handler_edit).expect("edit handler");
@@ -180,6 +180,12 @@ fn hand_edits_survive_spec_changes_and_the_workspace_still_builds() {
         out.join("gateway/nginx.conf"),
         "worker_connections 1024;",
         "worker_connections 4096;",
+    );
+    let deployment = out.join("deploy/k8s/base/placement/deployment.yaml");
+    edit(
+        &deployment,
+        "limits: { cpu: \"1\", memory: 512Mi }",
+        "limits: { cpu: \"2\", memory: 1Gi }",
     );
     edit(
         out.join("README.md"),
@@ -207,6 +213,11 @@ fn hand_edits_survive_spec_changes_and_the_workspace_still_builds() {
     assert!(nginx.contains("worker_connections 4096;"));
     assert!(nginx.contains("reading-room"), "new routes merged in");
     assert!(read(out.join("README.md")).contains("Team notes"));
+    assert!(read(&deployment).contains("limits: { cpu: \"2\", memory: 1Gi }"));
+    assert!(
+        out.join("deploy/k8s/base/reading-room/deployment.yaml")
+            .is_file()
+    );
     assert!(read(out.join("services/placement/src/generated/api.rs")).contains("retire_shelf"));
     assert!(read(out.join("services/placement/src/generated/types.rs")).contains("pub note:"));
     assert!(out.join("services/reading-room/src/handlers.rs").is_file());
@@ -230,6 +241,11 @@ fn hand_edits_survive_spec_changes_and_the_workspace_still_builds() {
     assert!(read(&inventory_handlers).ends_with("// audit notes\n"));
     assert!(!read(out.join("Cargo.toml")).contains("services/inventory"));
     assert!(read(&handlers).ends_with(handler_edit));
+    assert!(read(&deployment).contains("memory: 1Gi"));
+    assert!(
+        !out.join("deploy/k8s/base/inventory/deployment.yaml")
+            .exists()
+    );
     crate::harness::build(&out, &logs);
 }
 

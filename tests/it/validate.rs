@@ -7,9 +7,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+pub(crate) const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
-fn have(tool: &str) -> bool {
+pub(crate) fn have(tool: &str) -> bool {
     let found = Command::new("sh")
         .arg("-c")
         .arg(format!("command -v {tool}"))
@@ -25,7 +25,7 @@ fn have(tool: &str) -> bool {
     found
 }
 
-fn run(cmd: &mut Command) {
+pub(crate) fn run(cmd: &mut Command) {
     let out = cmd.output().expect("validator starts");
     assert!(
         out.status.success(),
@@ -35,7 +35,7 @@ fn run(cmd: &mut Command) {
     );
 }
 
-fn generated(example: &str) -> tempfile::TempDir {
+pub(crate) fn generated(example: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     let out = Command::new(env!("CARGO_BIN_EXE_msaforge"))
         .args(["generate", &format!("examples/{example}"), "-o"])
@@ -51,7 +51,7 @@ fn generated(example: &str) -> tempfile::TempDir {
     dir
 }
 
-fn files(dir: &Path, name: &str) -> Vec<PathBuf> {
+pub(crate) fn files(dir: &Path, name: &str) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
@@ -71,7 +71,7 @@ fn files(dir: &Path, name: &str) -> Vec<PathBuf> {
     out
 }
 
-const EXAMPLES: [&str; 3] = [
+pub(crate) const EXAMPLES: [&str; 3] = [
     "records-archive.yaml",
     "permit-office.yaml",
     "civil-petition.yaml",

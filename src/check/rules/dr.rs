@@ -1,74 +1,20 @@
 //! DR rules: effective RTO through critical calls (DR inversions), the gateway's grade, objectives a
 //! strategy cannot meet, active-active writes, and contexts with no grade.
 //!
-//! `effective_rto` is public: `msaforge dr` and the DR plan reuse it.
+//! The effective RTO itself is computed by `crate::recovery`, shared with `msaforge dr` and the DR plan.
 
 use crate::check::Finding;
 use crate::lang::Lang;
+use crate::recovery::{effective_rto, level};
 use crate::spec::model::Strategy;
-use crate::spec::names::Millis;
 use crate::spec::resolve::DrLevel;
 use crate::spec::{Path, Spec};
 
-use super::calls::Graph;
 use super::ctx;
 
 /// Grade 5 (older local-government criteria) is treated as 4.
 fn norm(grade: u8) -> u8 {
     grade.min(4)
-}
-
-/// The DR level a context is held to: its own, or grade 4's defaults when it states none.
-fn level(spec: &Spec, i: usize) -> DrLevel {
-    spec.contexts[i].dr.unwrap_or_else(|| {
-        let p = spec.dr_table.profile(4);
-        DrLevel {
-            grade: 4,
-            strategy: p.strategy,
-            rto: p.rto,
-            rpo: p.rpo,
-            write_strategy: None,
-        }
-    })
-}
-
-/// Each context's effective RTO: the worst declared RTO reachable through critical synchronous calls,
-/// with the chain that leads to it (starting at the context itself).
-pub fn effective_rto(spec: &Spec) -> Vec<(Millis, Vec<usize>)> {
-    let graph = Graph::new(spec, true);
-    let n = spec.contexts.len();
-    let mut memo: Vec<Option<(Millis, Vec<usize>)>> = vec![None; n];
-    let mut visiting = vec![false; n];
-    (0..n)
-        .map(|i| worst(spec, &graph, i, &mut memo, &mut visiting))
-        .collect()
-}
-
-fn worst(
-    spec: &Spec,
-    g: &Graph,
-    v: usize,
-    memo: &mut Vec<Option<(Millis, Vec<usize>)>>,
-    visiting: &mut Vec<bool>,
-) -> (Millis, Vec<usize>) {
-    if let Some(done) = &memo[v] {
-        return done.clone();
-    }
-    let own = (level(spec, v).rto, vec![v]);
-    if visiting[v] {
-        return own; // a cycle: reported by MSA101, cut here
-    }
-    visiting[v] = true;
-    let mut best = own;
-    for &(t, _) in &g.edges[v] {
-        let (rto, chain) = worst(spec, g, t, memo, visiting);
-        if rto > best.0 {
-            best = (rto, std::iter::once(v).chain(chain).collect());
-        }
-    }
-    visiting[v] = false;
-    memo[v] = Some(best.clone());
-    best
 }
 
 pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {

@@ -1,0 +1,249 @@
+//! What the Kubernetes and DR templates see (`system.deploy`): per context the replicas, database
+//! shape, backup schedules and DR-site behaviour that follow from its grade, strategy, RTO and RPO,
+//! plus the DR plan of `crate::recovery` (effective objectives, recovery order).
+//!
+//! Pure data derived from the checked `Spec`; the numbers are msaforge's defaults, documented in
+//! `templates/README.md` and the generated `docs/dr/plan.md`. No rendering or writing here.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::recovery::{self, ContextPlan, Step};
+use crate::spec::Spec;
+use crate::spec::model::{Store, Strategy};
+
+/// Namespace, sites and per-context deployment facts.
+#[derive(Debug, Serialize)]
+pub struct DeployView {
+    /// The Kubernetes namespace of the system (its name), the same in every site.
+    pub namespace: String,
+    /// Image tag of the services (the generated workspace's version).
+    pub image_tag: &'static str,
+    /// Days backups are kept (CNPG retention policy, Velero TTL).
+    pub retention_days: u32,
+    pub contexts: Vec<DeployContext>,
+    /// The recovery order: steps of contexts that can recover in parallel.
+    pub order: Vec<Step>,
+    /// Some context uses each of these: templates emit the shared parts only then.
+    pub uses_cnpg: bool,
+    pub uses_velero: bool,
+    pub has_replicated: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DeployContext {
+    pub name: String,
+    /// The DR plan row: grade, strategy, declared and effective RTO/RPO, recovery step.
+    pub plan: ContextPlan,
+    pub strategy: &'static str,
+    /// Deployment replicas in the primary site, and the HPA bounds.
+    pub replicas: u32,
+    pub max_replicas: u32,
+    /// Deployment replicas in the DR site: the same for active-active, zero otherwise (scaled up by
+    /// the failover runbook).
+    pub dr_replicas: u32,
+    /// Database shape: `cnpg` (postgres), `statefulset` (mysql, mongodb, redis) or `none`.
+    pub database: &'static str,
+    pub db_name: String,
+    /// Database port and the image of a StatefulSet database.
+    pub db_port: u16,
+    pub db_image: &'static str,
+    /// CNPG instances in each site (primary and, for replicated contexts, the replica cluster).
+    pub db_instances: u32,
+    /// Synchronous replicas inside a site (an RPO of zero needs one).
+    pub db_sync_replicas: u32,
+    /// Postgres with active-active or active-standby: a CNPG replica cluster runs in the DR site
+    /// before a disaster. Other databases are restored there by the failover runbook.
+    pub replicated: bool,
+    /// CNPG base backups (6-field cron, seconds first) and how often that is.
+    pub base_backup_cron: String,
+    pub base_backup_every: String,
+    /// Velero backs this context up (backup-restore, or a store CNPG does not cover).
+    pub velero: bool,
+    /// Velero schedule (5-field cron) and how often that is.
+    pub velero_cron: String,
+    pub velero_every: String,
+    /// The RTO as a `kubectl wait --timeout` duration (`4h`, `15m`; at least a minute).
+    pub wait_timeout: String,
+    /// Gateway API durations of the context's public routes, in `ctx.routes` order.
+    pub route_timeouts: Vec<String>,
+}
+
+/// Backups are kept this long whatever the grade (msaforge's default, from the platform notes).
+pub const RETENTION_DAYS: u32 = 30;
+
+/// Builds the deployment view of a checked spec.
+pub fn view(spec: &Spec, routes: &[Vec<f64>]) -> DeployView {
+    let plan = recovery::plan(spec);
+    let contexts: Vec<DeployContext> = spec
+        .contexts
+        .iter()
+        .zip(plan.contexts)
+        .zip(routes)
+        .enumerate()
+        .map(|(i, ((c, row), timeouts))| context(i, c, row, timeouts))
+        .collect();
+    DeployView {
+        namespace: spec.system.name.to_string(),
+        image_tag: "0.1.0",
+        retention_days: RETENTION_DAYS,
+        uses_cnpg: contexts.iter().any(|c| c.database == "cnpg"),
+        uses_velero: contexts.iter().any(|c| c.velero),
+        has_replicated: contexts.iter().any(|c| c.replicated),
+        contexts,
+        order: plan.order,
+    }
+}
+
+fn context(
+    i: usize,
+    c: &crate::spec::resolve::Context,
+    row: ContextPlan,
+    timeouts: &[f64],
+) -> DeployContext {
+    let grade = row.grade.min(4);
+    let strategy = row.strategy;
+    let (replicas, max_replicas) = match grade {
+        1 => (3, 10),
+        2 => (2, 6),
+        3 => (2, 4),
+        _ => (1, 3),
+    };
+    let replicated = c.data.store == Store::Postgres && strategy != Strategy::BackupRestore;
+    let (database, db_port, db_image) = match c.data.store {
+        Store::Postgres => ("cnpg", 5432, ""),
+        Store::Mysql => ("statefulset", 3306, "mysql:8.4"),
+        Store::Mongodb => ("statefulset", 27017, "mongo:8.0"),
+        Store::Redis => ("statefulset", 6379, "redis:7.4-alpine"),
+        Store::None => ("none", 0, ""),
+    };
+    // Start minutes spread by context index so backups of one system do not all start at once.
+    let minute = (i * 7) % 60;
+    let rpo_hours = interval_hours(row.rpo_ms);
+    let base_hours = if replicated { 24 } else { rpo_hours };
+    let velero = strategy == Strategy::BackupRestore || database == "statefulset";
+    DeployContext {
+        name: c.name.clone(),
+        strategy: crate::recovery::render::strategy_name(strategy),
+        replicas,
+        max_replicas,
+        dr_replicas: if strategy == Strategy::ActiveActive {
+            replicas
+        } else {
+            0
+        },
+        database,
+        db_name: c.data.database.clone(),
+        db_port,
+        db_image,
+        db_instances: match grade {
+            1 | 2 => 3,
+            3 => 2,
+            _ => 1,
+        },
+        db_sync_replicas: u32::from(row.rpo_ms == 0),
+        replicated,
+        base_backup_cron: cron(base_hours, minute, true),
+        base_backup_every: every(base_hours),
+        velero,
+        velero_cron: cron(rpo_hours, minute, false),
+        velero_every: every(rpo_hours),
+        wait_timeout: wait_timeout(row.rto_ms),
+        route_timeouts: timeouts.iter().map(|&s| gateway_duration(s)).collect(),
+        plan: row,
+    }
+}
+
+/// The backup interval for an RPO: the longest of 1, 2, 3, 4, 6, 8, 12 or 24 hours that is not
+/// longer than the RPO (1 hour below that: finer recovery points need WAL archiving or replication).
+pub fn interval_hours(rpo_ms: u64) -> u32 {
+    const HOURS: [u32; 8] = [1, 2, 3, 4, 6, 8, 12, 24];
+    let rpo_hours = rpo_ms / 3_600_000;
+    HOURS
+        .iter()
+        .rev()
+        .copied()
+        .find(|&h| u64::from(h) <= rpo_hours)
+        .unwrap_or(1)
+}
+
+/// A cron line every `hours` hours at `minute` past (daily at 01:mm for 24): five fields, or six
+/// with a leading seconds field (CloudNativePG).
+pub fn cron(hours: u32, minute: usize, seconds: bool) -> String {
+    let hour = match hours {
+        24 => "1".to_owned(),
+        1 => "*".to_owned(),
+        h => format!("*/{h}"),
+    };
+    let line = format!("{minute} {hour} * * *");
+    if seconds { format!("0 {line}") } else { line }
+}
+
+fn every(hours: u32) -> String {
+    match hours {
+        24 => "daily".to_owned(),
+        1 => "hourly".to_owned(),
+        h => format!("every {h}h"),
+    }
+}
+
+/// A Go duration for `kubectl wait --timeout`: whole hours or minutes, at least `1m`.
+fn wait_timeout(ms: u64) -> String {
+    let minutes = (ms / 60_000).max(1);
+    if minutes.is_multiple_of(60) {
+        format!("{}h", minutes / 60)
+    } else {
+        format!("{minutes}m")
+    }
+}
+
+/// A Gateway API duration (`^([0-9]{1,5}(h|m|s|ms)){1,4}$`) for a timeout in seconds: `10s`,
+/// `2s500ms`, `1m40s500ms`; at least `1ms`.
+pub fn gateway_duration(seconds: f64) -> String {
+    let ms: u64 = format!("{:.0}", (seconds * 1000.0).max(1.0))
+        .parse()
+        .unwrap_or(1);
+    [
+        (ms / 3_600_000, "h"),
+        (ms / 60_000 % 60, "m"),
+        (ms / 1_000 % 60, "s"),
+        (ms % 1_000, "ms"),
+    ]
+    .iter()
+    .filter(|(n, _)| *n > 0)
+    .fold(String::new(), |mut out, (n, unit)| {
+        let _ = write!(out, "{n}{unit}");
+        out
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backup_intervals_follow_the_rpo() {
+        let h = 3_600_000;
+        assert_eq!(interval_hours(0), 1);
+        assert_eq!(interval_hours(15 * 60_000), 1);
+        assert_eq!(interval_hours(4 * h), 4);
+        assert_eq!(interval_hours(5 * h), 4);
+        assert_eq!(interval_hours(24 * h), 24);
+        assert_eq!(interval_hours(72 * h), 24);
+        assert_eq!(cron(24, 7, true), "0 7 1 * * *");
+        assert_eq!(cron(4, 0, false), "0 */4 * * *");
+        assert_eq!(cron(1, 14, false), "14 * * * *");
+        assert_eq!(wait_timeout(86_400_000), "24h");
+        assert_eq!(wait_timeout(0), "1m");
+    }
+
+    #[test]
+    fn gateway_durations_stay_in_the_allowed_form() {
+        assert_eq!(gateway_duration(10.0), "10s");
+        assert_eq!(gateway_duration(2.5), "2s500ms");
+        assert_eq!(gateway_duration(0.0), "1ms");
+        assert_eq!(gateway_duration(100.5), "1m40s500ms");
+        assert_eq!(gateway_duration(3600.0), "1h");
+    }
+}
