@@ -14,6 +14,26 @@ use crate::exit;
 use crate::lang::Lang;
 use crate::plan::{OnConflict, PlanError};
 
+/// What `generate` and `plan` work on, and how they treat an existing output.
+#[derive(Debug, clap::Args)]
+pub struct Target {
+    /// The spec file (YAML or JSON).
+    spec: PathBuf,
+    /// The output directory (created if missing; an earlier output is regenerated safely).
+    #[arg(short, long, value_name = "DIR")]
+    output: PathBuf,
+    /// A directory of templates that replace the embedded ones of the same name.
+    #[arg(long, value_name = "DIR")]
+    templates: Option<PathBuf>,
+    /// Write into a non-empty directory that msaforge did not create; overwrite generated files
+    /// edited by hand; restore files you deleted.
+    #[arg(long)]
+    force: bool,
+    /// What to do with a file whose merge conflicts.
+    #[arg(long, value_enum, default_value_t)]
+    on_conflict: OnConflict,
+}
+
 /// How `plan` prints.
 #[derive(Debug, Clone, Copy, Default, clap::ValueEnum)]
 pub enum PlanFormat {
@@ -55,48 +75,24 @@ pub enum Command {
     },
     /// Generate the system from a spec: services, gateway, compose file and docs.
     Generate {
-        /// The spec file (YAML or JSON).
-        spec: PathBuf,
-        /// The output directory (created if missing).
-        #[arg(short, long, value_name = "DIR")]
-        output: PathBuf,
-        /// A directory of templates that replace the embedded ones of the same name.
-        #[arg(long, value_name = "DIR")]
-        templates: Option<PathBuf>,
+        #[command(flatten)]
+        target: Target,
         /// List what would be written, write nothing.
         #[arg(long)]
         dry_run: bool,
-        /// Write into a non-empty directory that msaforge did not create; overwrite generated
-        /// files edited by hand; restore files you deleted.
-        #[arg(long)]
-        force: bool,
-        /// What to do with a file whose merge conflicts.
-        #[arg(long, value_enum, default_value_t)]
-        on_conflict: OnConflict,
         #[arg(long, value_enum)]
         lang: Option<Lang>,
     },
     /// Show what `generate` would do to an existing output, file by file; change nothing.
     Plan {
-        /// The spec file (YAML or JSON).
-        spec: PathBuf,
-        /// The output directory of an earlier `generate` (or a new one).
-        #[arg(short, long, value_name = "DIR")]
-        output: PathBuf,
-        #[arg(long, value_name = "DIR")]
-        templates: Option<PathBuf>,
+        #[command(flatten)]
+        target: Target,
         /// Also print unified diffs of every change.
         #[arg(long)]
         diff: bool,
         /// Exit with 1 when anything would change (for drift checks in CI).
         #[arg(long)]
         exit_code: bool,
-        /// Plan as `generate --force` would.
-        #[arg(long)]
-        force: bool,
-        /// The conflict handling the diffs assume.
-        #[arg(long, value_enum, default_value_t)]
-        on_conflict: OnConflict,
         #[arg(long, value_enum, default_value_t)]
         format: PlanFormat,
         #[arg(long, value_enum)]
@@ -220,12 +216,15 @@ fn dispatch(cli: Cli) -> Result<i32, CliError> {
             Ok(if failed { exit::SPEC_ERRORS } else { exit::OK })
         }
         Command::Generate {
-            spec,
-            output,
-            templates,
+            target:
+                Target {
+                    spec,
+                    output,
+                    templates,
+                    force,
+                    on_conflict,
+                },
             dry_run,
-            force,
-            on_conflict,
             lang,
         } => {
             let lang = lang.unwrap_or_else(Lang::from_env);
@@ -250,13 +249,16 @@ fn dispatch(cli: Cli) -> Result<i32, CliError> {
             })
         }
         Command::Plan {
-            spec,
-            output,
-            templates,
+            target:
+                Target {
+                    spec,
+                    output,
+                    templates,
+                    force,
+                    on_conflict,
+                },
             diff,
             exit_code,
-            force,
-            on_conflict,
             format,
             lang,
         } => {
