@@ -2,7 +2,7 @@
 //! build time together with the worked example `examples/records-archive.yaml`. Rendering is pure:
 //! the same inputs give the same text (the prompts are snapshot-tested).
 
-use minijinja::{AutoEscape, Environment, UndefinedBehavior, context, syntax::SyntaxConfig};
+use minijinja::{Environment, context};
 use serde::Serialize;
 
 use super::error::DesignError;
@@ -45,16 +45,8 @@ impl From<&Finding> for FindingForModel {
 }
 
 fn environment() -> Result<Environment<'static>, DesignError> {
-    let mut env = Environment::new();
-    env.set_undefined_behavior(UndefinedBehavior::Strict);
-    env.set_auto_escape_callback(|_| AutoEscape::None);
-    let syntax = SyntaxConfig::builder()
-        .trim_blocks(true)
-        .lstrip_blocks(true)
-        .keep_trailing_newline(true)
-        .build()
+    let mut env = crate::generate::templates::strict_environment()
         .map_err(|e| DesignError::Prompt(e.to_string()))?;
-    env.set_syntax(syntax);
     for (name, text) in [("system", SYSTEM), ("user", USER), ("repair", REPAIR)] {
         env.add_template(name, text)
             .map_err(|e| DesignError::Prompt(e.to_string()))?;

@@ -137,9 +137,9 @@ impl Manifest {
     }
 }
 
-/// The rendering environment: strict about undefined values, no HTML escaping, Jinja whitespace
-/// control, and the filters templates need to spell names and quote strings.
-pub fn environment(source: Source) -> Result<Environment<'static>, GenerateError> {
+/// The settings every msaforge template shares (generated files and LLM prompts alike): strict
+/// about undefined values, no HTML escaping, Jinja whitespace control, trailing newlines kept.
+pub fn strict_environment() -> Result<Environment<'static>, minijinja::Error> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
     env.set_auto_escape_callback(|_| AutoEscape::None);
@@ -147,12 +147,18 @@ pub fn environment(source: Source) -> Result<Environment<'static>, GenerateError
         .trim_blocks(true)
         .lstrip_blocks(true)
         .keep_trailing_newline(true)
-        .build()
-        .map_err(|e| GenerateError::Render {
-            template: "<syntax>".into(),
-            detail: e.to_string(),
-        })?;
+        .build()?;
     env.set_syntax(syntax);
+    Ok(env)
+}
+
+/// The rendering environment of the template set: `strict_environment`, the loader, and the
+/// filters templates need to spell names and quote strings.
+pub fn environment(source: Source) -> Result<Environment<'static>, GenerateError> {
+    let mut env = strict_environment().map_err(|e| GenerateError::Render {
+        template: "<syntax>".into(),
+        detail: e.to_string(),
+    })?;
     env.set_loader(move |name| {
         source.read(name).map_err(|e| {
             minijinja::Error::new(minijinja::ErrorKind::TemplateNotFound, e.to_string())

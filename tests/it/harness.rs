@@ -219,6 +219,25 @@ impl Reply {
     }
 }
 
+/// A 501 problem+json answer (an operation nobody implemented yet) that names `operation`.
+pub fn assert_not_implemented(reply: &Reply, operation: &str) {
+    assert_eq!(reply.status, 501, "{reply:?}");
+    assert_eq!(
+        reply.header("content-type"),
+        Some("application/problem+json"),
+        "{reply:?}"
+    );
+    let problem = json(reply);
+    assert_eq!(problem["status"], 501, "{reply:?}");
+    assert_eq!(problem["title"], "Not Implemented", "{reply:?}");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains(operation)),
+        "{reply:?}"
+    );
+}
+
 pub fn json(reply: &Reply) -> serde_json::Value {
     serde_json::from_str(&reply.body).unwrap_or_else(|e| panic!("not JSON ({e}): {reply:?}"))
 }
