@@ -177,13 +177,14 @@ pub fn stamp(spec: &Spec, options: &Options) -> Result<crate::plan::Stamp, Gener
 }
 
 /// Renders the system and plans writing it into `out` (which may hold an earlier generation).
-/// Changes nothing.
+/// Changes nothing. Refuses, like `run`, a foreign non-empty directory unless `force`.
 pub fn plan(
     spec: &Spec,
     out: &std::path::Path,
     options: &Options,
     force: bool,
 ) -> Result<crate::plan::Plan, GenerateError> {
+    write::check_target(out, force)?;
     let files = render(spec, options)?;
     let stamp = stamp(spec, options)?;
     Ok(crate::plan::make(files, out, stamp, force)?)
