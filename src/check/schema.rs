@@ -234,6 +234,24 @@ fn explain(
                 lang,
             ));
         }
+        ValidationErrorKind::MinItems { limit } => {
+            out.push(
+                Finding::error(
+                    "MSA004",
+                    path,
+                    tr!(
+                        lang,
+                        "this list is empty: it needs at least {limit} item(s)",
+                        "이 목록이 비어 있습니다: 항목이 {limit}개 이상 필요합니다"
+                    ),
+                )
+                .help(tr!(
+                    lang,
+                    "add an item (a spec without contexts has nothing to check or generate)",
+                    "항목을 추가하세요 (컨텍스트가 없는 spec은 검사하거나 생성할 것이 없습니다)"
+                )),
+            );
+        }
         ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
             // `Option<T>` is `anyOf: [T, null]`: explain the branch that is not the null one.
             let branch = context.iter().find(|errors| {

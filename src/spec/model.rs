@@ -27,7 +27,8 @@ pub struct SpecFile {
     /// Thresholds of the architecture rules; omitted values take msaforge's defaults.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<Policy>,
-    /// Bounded contexts; each becomes one service.
+    /// Bounded contexts; each becomes one service. At least one.
+    #[schemars(length(min = 1))]
     pub contexts: Vec<Context>,
 }
 
