@@ -211,12 +211,12 @@ pub const RULES: &[Rule] = &[
         E,
         false,
         t(
-            "A name that is a Rust or Java keyword, a name generated Java code needs (`List`, `hashCode`), or too long to be a DNS label once prefixed with the system name.",
-            "Rust나 Java의 예약어, 생성 Java 코드가 쓰는 이름(`List`, `hashCode`), 또는 시스템 이름을 붙이면 DNS 레이블로 너무 긴 이름입니다."
+            "A name that is a Rust or Java keyword, a name generated Java code needs (`List`, `hashCode`), a context name the generated system already uses (`gateway`, `otel-collector`, `jaeger`, `default-deny`, `<context>-db`), or too long to be a DNS label once prefixed with the system name.",
+            "Rust나 Java의 예약어, 생성 Java 코드가 쓰는 이름(`List`, `hashCode`), 생성되는 시스템이 이미 쓰는 컨텍스트 이름(`gateway`, `otel-collector`, `jaeger`, `default-deny`, `<컨텍스트>-db`), 또는 시스템 이름을 붙이면 DNS 레이블로 너무 긴 이름입니다."
         ),
         t(
-            "Generated code would not compile, or the Kubernetes objects would be rejected.",
-            "생성 코드가 컴파일되지 않거나 쿠버네티스 객체가 거부됩니다."
+            "Generated code would not compile, `compose.yaml` would hold one service twice, or the Kubernetes objects would be rejected.",
+            "생성 코드가 컴파일되지 않거나, `compose.yaml`에 같은 서비스가 두 번 들어가거나, 쿠버네티스 객체가 거부됩니다."
         ),
         t(
             "Pick a more specific word (`kind` for `type`), or shorten the name.",

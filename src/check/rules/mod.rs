@@ -4,6 +4,7 @@
 mod calls;
 mod design;
 pub mod dr;
+mod infra;
 mod java;
 mod structure;
 
@@ -20,6 +21,7 @@ fn ctx(i: usize) -> Path {
 pub fn run(spec: &Spec, lang: Lang) -> Vec<Finding> {
     let mut out = Vec::new();
     structure::check(spec, lang, &mut out);
+    infra::check(spec, lang, &mut out);
     calls::check(spec, lang, &mut out);
     design::check(spec, lang, &mut out);
     dr::check(spec, lang, &mut out);
