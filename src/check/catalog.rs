@@ -154,8 +154,8 @@ pub const RULES: &[Rule] = &[
         E,
         false,
         t(
-            "A number outside its range (a DR grade of 7, a negative rate limit).",
-            "범위를 벗어난 숫자입니다 (DR 등급 7, 음수 요청 한도 등)."
+            "A number outside its range (a DR grade of 7, a negative rate limit, a timeout of 0).",
+            "범위를 벗어난 숫자입니다 (DR 등급 7, 음수 요청 한도, 타임아웃 0 등)."
         ),
         t(
             "Out-of-range numbers have no meaning in the generated configuration.",
