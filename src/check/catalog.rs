@@ -230,8 +230,8 @@ pub const RULES: &[Rule] = &[
         E,
         false,
         t(
-            "Two things of the same kind share a name in the same scope.",
-            "같은 범위에서 같은 종류의 두 항목이 이름을 공유합니다."
+            "Two things of the same kind share a name in the same scope, or names generated code spells alike (`userId` and `userID` are both `user_id`).",
+            "같은 범위에서 같은 종류의 두 항목이 이름을 공유하거나, 생성 코드에서 같은 이름이 됩니다 (`userId`와 `userID`는 모두 `user_id`)."
         ),
         t(
             "References by name become ambiguous, and generated files would overwrite each other.",

@@ -6,6 +6,7 @@ mod design;
 pub mod dr;
 mod infra;
 mod java;
+mod spelling;
 mod structure;
 
 use crate::check::Finding;

@@ -1,0 +1,64 @@
+//! Distinct names that generated code spells alike (MSA012): enum values `in-use` and `in_use`
+//! (both `InUse` in Rust, `IN_USE` in Java), fields `userId` and `userID` or operations `getLoan`
+//! and `getLOAN` (both `user_id`, `get_loan` in Rust). Exact duplicates are `structure`'s job.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+use crate::check::Finding;
+use crate::lang::Lang;
+use crate::spec::Path;
+
+/// How the generated code spells a name.
+#[derive(Debug, Clone, Copy)]
+pub enum Spelling {
+    /// Rust types and enum variants.
+    Pascal,
+    /// Rust fields, functions and modules.
+    Snake,
+}
+
+impl Spelling {
+    fn spell(self, name: &str) -> String {
+        match self {
+            Spelling::Pascal => name.to_upper_camel_case(),
+            Spelling::Snake => name.to_snake_case(),
+        }
+    }
+}
+
+/// Reports every name of `names` (at `at(i)`) spelt like an earlier, different one.
+pub fn same(
+    names: &[&str],
+    at: impl Fn(usize) -> Path,
+    spelling: Spelling,
+    lang: Lang,
+    out: &mut Vec<Finding>,
+) {
+    for (i, &name) in names.iter().enumerate() {
+        let spelt = spelling.spell(name);
+        let Some(j) = names[..i]
+            .iter()
+            .position(|&n| n != name && spelling.spell(n) == spelt)
+        else {
+            continue;
+        };
+        let other = names[j];
+        out.push(
+            Finding::error(
+                "MSA012",
+                at(i),
+                tr!(
+                    lang,
+                    "`{name}` and `{other}` become the same name in code (`{spelt}`)",
+                    "`{name}`와(과) `{other}`는 코드에서 같은 이름(`{spelt}`)이 됩니다"
+                ),
+            )
+            .help(tr!(
+                lang,
+                "keep one spelling, or choose another word",
+                "한 가지 표기만 쓰거나 다른 단어를 고르세요"
+            ))
+            .related(at(j), tr!(lang, "first defined here", "처음 정의된 곳")),
+        );
+    }
+}
