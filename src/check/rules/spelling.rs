@@ -43,22 +43,26 @@ pub fn same(
             continue;
         };
         let other = names[j];
-        out.push(
-            Finding::error(
-                "MSA012",
-                at(i),
-                tr!(
-                    lang,
-                    "`{name}` and `{other}` become the same name in code (`{spelt}`)",
-                    "`{name}`와(과) `{other}`는 코드에서 같은 이름(`{spelt}`)이 됩니다"
-                ),
-            )
-            .help(tr!(
+        let (here, there) = (at(i), at(j));
+        let same_place = here == there; // two parameters of one path
+        let finding = Finding::error(
+            "MSA012",
+            here,
+            tr!(
                 lang,
-                "keep one spelling, or choose another word",
-                "한 가지 표기만 쓰거나 다른 단어를 고르세요"
-            ))
-            .related(at(j), tr!(lang, "first defined here", "처음 정의된 곳")),
-        );
+                "`{name}` and `{other}` become the same name in code (`{spelt}`)",
+                "`{name}`와(과) `{other}`는 코드에서 같은 이름(`{spelt}`)이 됩니다"
+            ),
+        )
+        .help(tr!(
+            lang,
+            "keep one spelling, or choose another word",
+            "한 가지 표기만 쓰거나 다른 단어를 고르세요"
+        ));
+        out.push(if same_place {
+            finding
+        } else {
+            finding.related(there, tr!(lang, "first defined here", "처음 정의된 곳"))
+        });
     }
 }

@@ -233,6 +233,9 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
                 }
                 keyword(p, || op_path.clone().key("path"), lang, out);
             }
+            let params: Vec<&str> = op.params.iter().map(String::as_str).collect();
+            let param_at = |_| op_path.clone().key("path");
+            spelling::same(&params, param_at, Spelling::Snake, lang, out);
             for (key, body) in [("request", &op.request), ("response", &op.response)] {
                 if let Some(body) = body
                     && !type_names.contains(&body.type_name.as_str())
