@@ -6,6 +6,7 @@ mod design;
 pub mod dr;
 mod infra;
 mod java;
+mod rust;
 mod spelling;
 mod structure;
 
@@ -27,5 +28,6 @@ pub fn run(spec: &Spec, lang: Lang) -> Vec<Finding> {
     design::check(spec, lang, &mut out);
     dr::check(spec, lang, &mut out);
     java::check(spec, lang, &mut out);
+    rust::check(spec, lang, &mut out);
     out
 }
