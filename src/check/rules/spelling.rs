@@ -1,12 +1,15 @@
 //! Distinct names that generated code spells alike (MSA012): enum values `in-use` and `in_use`
 //! (both `InUse` in Rust, `IN_USE` in Java), fields `userId` and `userID` or operations `getLoan`
-//! and `getLOAN` (both `user_id`, `get_loan` in Rust). Exact duplicates are `structure`'s job.
+//! and `getLOAN` (both `user_id`, `get_loan` in Rust), and an event named like a type of its
+//! context (both become one class, struct and schema). Exact duplicates within one list are
+//! `structure`'s job.
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
 use crate::check::Finding;
 use crate::lang::Lang;
 use crate::spec::Path;
+use crate::spec::resolve::Context;
 
 /// How the generated code spells a name.
 #[derive(Debug, Clone, Copy)]
@@ -64,5 +67,36 @@ pub fn same(
         } else {
             finding.related(there, tr!(lang, "first defined here", "처음 정의된 곳"))
         });
+    }
+}
+
+/// Events of `c` (at `at`) named like one of its types.
+pub fn events_named_like_types(c: &Context, at: &Path, lang: Lang, out: &mut Vec<Finding>) {
+    for (e, ev) in c.publishes.iter().enumerate() {
+        let Some(t) = c.types.iter().position(|t| t.name == ev.name) else {
+            continue;
+        };
+        let name = &ev.name;
+        out.push(
+            Finding::error(
+                "MSA012",
+                at.clone().key("events").key("publishes").index(e).key("name"),
+                tr!(
+                    lang,
+                    "event `{name}` has the name of a type of `{}`: generated code would define `{name}` twice",
+                    "이벤트 `{name}`은(는) `{}`의 타입과 이름이 같아 생성 코드에 `{name}`이(가) 두 번 정의됩니다",
+                    c.name
+                ),
+            )
+            .help(tr!(
+                lang,
+                "name the event for what happened, in the past tense, like `{name}Created`",
+                "일어난 일을 과거형으로 이름 지으세요. 예: `{name}Created`"
+            ))
+            .related(
+                at.clone().key("types").index(t).key("name"),
+                tr!(lang, "the type", "타입"),
+            ),
+        );
     }
 }

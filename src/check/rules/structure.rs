@@ -177,6 +177,7 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
         let ops: Vec<&str> = c.operations.iter().map(|o| o.name.as_str()).collect();
         let op_at = |o| at.clone().key("operations").index(o).key("name");
         spelling::same(&ops, op_at, Spelling::Snake, lang, out);
+        spelling::events_named_like_types(c, &at, lang, out);
         duplicates(
             c.publishes.iter().map(|e| e.name.as_str()),
             || at.clone().key("events").key("publishes"),
