@@ -408,6 +408,19 @@ fn pattern_finding(
     } else {
         (tr!(lang, "a type name", "타입 이름"), "Shelf[]")
     };
+    let dot_segment = schema_path.contains("/path/")
+        && shown
+            .split('/')
+            .any(|seg| !seg.is_empty() && seg.chars().all(|c| c == '.'));
+    let help = if dot_segment {
+        tr!(
+            lang,
+            "remove the `.` and `..` segments: clients and nginx resolve them away, so the route would never match",
+            "`.`과 `..` 세그먼트를 빼세요: 클라이언트와 nginx가 이를 정리하므로 이 라우트는 절대 일치하지 않습니다"
+        )
+    } else {
+        tr!(lang, "write it like `{example}`", "`{example}`처럼 쓰세요")
+    };
     Finding::error(
         "MSA016",
         path,
@@ -417,11 +430,7 @@ fn pattern_finding(
             "`{shown}`은(는) 올바른 {what}이(가) 아닙니다"
         ),
     )
-    .help(tr!(
-        lang,
-        "write it like `{example}`",
-        "`{example}`처럼 쓰세요"
-    ))
+    .help(help)
 }
 
 /// The property names allowed by the object schema that owns `schema_path`'s keyword.
