@@ -194,6 +194,22 @@ fn dry_run_writes_nothing() {
     assert!(!out_dir.exists());
 }
 
+#[test]
+fn the_suggested_commands_quote_a_directory_with_spaces() {
+    let dir = tempfile::tempdir().expect("temp");
+    let out_dir = dir.path().join("my system");
+    let out = msaforge(&[
+        "generate",
+        "tests/fixtures/check/ok-minimal.yaml",
+        "-o",
+        out_dir.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let quoted = format!("cd '{}' && ", out_dir.display());
+    assert!(text.contains(&quoted), "{text}");
+}
+
 /// A `--templates` directory that replaces only the system README.
 fn readme_override(template: &str) -> tempfile::TempDir {
     let templates = tempfile::tempdir().expect("temp");
