@@ -168,6 +168,7 @@ pub fn run() -> i32 {
                     | crate::generate::GenerateError::UnsafePath { .. }
                     | crate::generate::GenerateError::Plan(
                         PlanError::Escape { .. }
+                        | PlanError::InTheWay { .. }
                         | PlanError::EditedManaged { .. }
                         | PlanError::Conflicts { .. }
                         | PlanError::Interrupted { .. },

@@ -9,7 +9,7 @@ pub const WOULD_CHANGE: i32 = 1;
 /// Usage or I/O error: bad flags, unreadable files, an unknown rule code.
 pub const USAGE: i32 = 2;
 /// Refused to protect the user's files: a foreign non-empty output directory, a path escaping it,
-/// a generated file edited by hand (without --force), a conflict with --on-conflict abort, or an
+/// a directory in the way of a generated file, a generated file edited by hand (without --force), a conflict with --on-conflict abort, or an
 /// interrupted earlier run that `plan` cannot see past.
 pub const REFUSED: i32 = 3;
 /// Generated, but merge conflicts remain: files were written with conflict markers to resolve

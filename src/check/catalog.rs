@@ -154,8 +154,8 @@ pub const RULES: &[Rule] = &[
         E,
         false,
         t(
-            "A number outside its range (a DR grade of 7, a negative rate limit).",
-            "범위를 벗어난 숫자입니다 (DR 등급 7, 음수 요청 한도 등)."
+            "A number outside its range (a DR grade of 7, a negative rate limit, a timeout of 0).",
+            "범위를 벗어난 숫자입니다 (DR 등급 7, 음수 요청 한도, 타임아웃 0 등)."
         ),
         t(
             "Out-of-range numbers have no meaning in the generated configuration.",
@@ -211,12 +211,12 @@ pub const RULES: &[Rule] = &[
         E,
         false,
         t(
-            "A name that is a Rust or Java keyword, a name generated Java code needs (`List`, `hashCode`), or too long to be a DNS label once prefixed with the system name.",
-            "Rust나 Java의 예약어, 생성 Java 코드가 쓰는 이름(`List`, `hashCode`), 또는 시스템 이름을 붙이면 DNS 레이블로 너무 긴 이름입니다."
+            "A name that is a Rust or Java keyword, a name generated Java or Rust code needs (`List`, `Result`, `hashCode`), a context name the generated system already uses (`gateway`, `otel-collector`, `jaeger`, `default-deny`, `<context>-db`), or too long to be a DNS label once prefixed with the system name.",
+            "Rust나 Java의 예약어, 생성 Java나 Rust 코드가 쓰는 이름(`List`, `Result`, `hashCode`), 생성되는 시스템이 이미 쓰는 컨텍스트 이름(`gateway`, `otel-collector`, `jaeger`, `default-deny`, `<컨텍스트>-db`), 또는 시스템 이름을 붙이면 DNS 레이블로 너무 긴 이름입니다."
         ),
         t(
-            "Generated code would not compile, or the Kubernetes objects would be rejected.",
-            "생성 코드가 컴파일되지 않거나 쿠버네티스 객체가 거부됩니다."
+            "Generated code would not compile, `compose.yaml` would hold one service twice, or the Kubernetes objects would be rejected.",
+            "생성 코드가 컴파일되지 않거나, `compose.yaml`에 같은 서비스가 두 번 들어가거나, 쿠버네티스 객체가 거부됩니다."
         ),
         t(
             "Pick a more specific word (`kind` for `type`), or shorten the name.",
@@ -230,8 +230,8 @@ pub const RULES: &[Rule] = &[
         E,
         false,
         t(
-            "Two things of the same kind share a name in the same scope.",
-            "같은 범위에서 같은 종류의 두 항목이 이름을 공유합니다."
+            "Two things of the same kind share a name in the same scope, or names generated code spells alike (`userId` and `userID` are both `user_id`).",
+            "같은 범위에서 같은 종류의 두 항목이 이름을 공유하거나, 생성 코드에서 같은 이름이 됩니다 (`userId`와 `userID`는 모두 `user_id`)."
         ),
         t(
             "References by name become ambiguous, and generated files would overwrite each other.",

@@ -248,6 +248,9 @@ pub fn sarif(report: &Report, lang: Lang) -> String {
                 "version": env!("CARGO_PKG_VERSION"),
                 "rules": rules,
             }},
+            // Columns count Unicode scalar values (as in the JSON format), not SARIF's default
+            // UTF-16 code units: the two differ after an emoji or other astral character.
+            "columnKind": "unicodeCodePoints",
             "results": results,
         }],
     });

@@ -234,6 +234,24 @@ fn explain(
                 lang,
             ));
         }
+        ValidationErrorKind::MinItems { limit } => {
+            out.push(
+                Finding::error(
+                    "MSA004",
+                    path,
+                    tr!(
+                        lang,
+                        "this list is empty: it needs at least {limit} item(s)",
+                        "이 목록이 비어 있습니다: 항목이 {limit}개 이상 필요합니다"
+                    ),
+                )
+                .help(tr!(
+                    lang,
+                    "add an item (a spec without contexts has nothing to check or generate)",
+                    "항목을 추가하세요 (컨텍스트가 없는 spec은 검사하거나 생성할 것이 없습니다)"
+                )),
+            );
+        }
         ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
             // `Option<T>` is `anyOf: [T, null]`: explain the branch that is not the null one.
             let branch = context.iter().find(|errors| {
@@ -390,6 +408,19 @@ fn pattern_finding(
     } else {
         (tr!(lang, "a type name", "타입 이름"), "Shelf[]")
     };
+    let dot_segment = schema_path.contains("/path/")
+        && shown
+            .split('/')
+            .any(|seg| !seg.is_empty() && seg.chars().all(|c| c == '.'));
+    let help = if dot_segment {
+        tr!(
+            lang,
+            "remove the `.` and `..` segments: clients and nginx resolve them away, so the route would never match",
+            "`.`과 `..` 세그먼트를 빼세요: 클라이언트와 nginx가 이를 정리하므로 이 라우트는 절대 일치하지 않습니다"
+        )
+    } else {
+        tr!(lang, "write it like `{example}`", "`{example}`처럼 쓰세요")
+    };
     Finding::error(
         "MSA016",
         path,
@@ -399,11 +430,7 @@ fn pattern_finding(
             "`{shown}`은(는) 올바른 {what}이(가) 아닙니다"
         ),
     )
-    .help(tr!(
-        lang,
-        "write it like `{example}`",
-        "`{example}`처럼 쓰세요"
-    ))
+    .help(help)
 }
 
 /// The property names allowed by the object schema that owns `schema_path`'s keyword.

@@ -266,6 +266,14 @@ pub fn resolve(args: &LlmArgs, file: &FileSettings, env: Env<'_>) -> Result<Sett
     let (Some(base_url), Some(model)) = (base_url, model) else {
         return Err(DesignError::NotConfigured);
     };
+    let host = base_url
+        .strip_prefix("http://")
+        .or_else(|| base_url.strip_prefix("https://"));
+    if host.is_none_or(|h| h.trim_start_matches('/').is_empty()) {
+        return Err(DesignError::BadSetting(format!(
+            "the base URL `{base_url}` must be an http:// or https:// URL, like http://127.0.0.1:8080/v1"
+        )));
+    }
     let key_var = args
         .api_key_env
         .clone()
@@ -402,6 +410,14 @@ mod tests {
             ..args
         };
         assert!(resolve(&local, &FileSettings::default(), &none).is_ok());
+        for bad in ["not a url", "127.0.0.1:8080/v1", "http://", "ftp://host/v1"] {
+            let args = LlmArgs {
+                base_url: Some(bad.into()),
+                ..local.clone()
+            };
+            let s = resolve(&args, &FileSettings::default(), &none);
+            assert!(matches!(s, Err(DesignError::BadSetting(_))), "{bad}");
+        }
     }
 
     #[test]

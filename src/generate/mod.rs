@@ -177,13 +177,14 @@ pub fn stamp(spec: &Spec, options: &Options) -> Result<crate::plan::Stamp, Gener
 }
 
 /// Renders the system and plans writing it into `out` (which may hold an earlier generation).
-/// Changes nothing.
+/// Changes nothing. Refuses, like `run`, a foreign non-empty directory unless `force`.
 pub fn plan(
     spec: &Spec,
     out: &std::path::Path,
     options: &Options,
     force: bool,
 ) -> Result<crate::plan::Plan, GenerateError> {
+    write::check_target(out, force)?;
     let files = render(spec, options)?;
     let stamp = stamp(spec, options)?;
     Ok(crate::plan::make(files, out, stamp, force)?)
@@ -228,6 +229,9 @@ pub fn run(
         eprintln!("  {:<15} {}", c.action.as_str(), c.path);
     }
     let dir = out.display();
+    // In the commands to copy: quoted for the shell when it has spaces or quotes.
+    let shell_dir = out.to_string_lossy();
+    let shell_dir = shlex::try_quote(&shell_dir).unwrap_or(shell_dir.clone());
     let n = plan.changes.iter().filter(|c| c.rendered.is_some()).count();
     let count = |a| plan.count(a);
     let (created, updated, merged, kept) = (
@@ -255,16 +259,16 @@ pub fn run(
         println!(
             "{}",
             lang.pick(
-                format!("Next: cd {dir} && {build}cat README.md"),
-                format!("다음: cd {dir} && {build}cat README.md"),
+                format!("Next: cd {shell_dir} && {build}cat README.md"),
+                format!("다음: cd {shell_dir} && {build}cat README.md"),
             )
         );
     } else {
         println!(
             "{}",
             lang.pick(
-                format!("{} file(s) have conflict markers to resolve: {}\nResolve them, then `msaforge check --output {dir}` passes.", applied.conflicts.len(), applied.conflicts.join(", ")),
-                format!("충돌 표시를 해결할 파일 {}개: {}\n해결한 뒤 `msaforge check --output {dir}`가 통과합니다.", applied.conflicts.len(), applied.conflicts.join(", ")),
+                format!("{} file(s) have conflict markers to resolve: {}\nResolve them, then `msaforge check --output {shell_dir}` passes.", applied.conflicts.len(), applied.conflicts.join(", ")),
+                format!("충돌 표시를 해결할 파일 {}개: {}\n해결한 뒤 `msaforge check --output {shell_dir}`가 통과합니다.", applied.conflicts.len(), applied.conflicts.join(", ")),
             )
         );
     }

@@ -122,13 +122,25 @@ fn classify(
                 None if untouched(&change.current) => text.as_str(),
                 None => "",
             };
-            let mut merge = TextMerge::from_lines(base, text.as_str(), new.as_str());
+            // A file saved with CRLF line endings (an editor or git on Windows) is merged line by
+            // line like any other and keeps its CRLF; otherwise every line would differ.
+            let crlf = text.contains("\r\n");
+            let (base, yours) = if crlf {
+                (base.replace("\r\n", "\n"), text.replace("\r\n", "\n"))
+            } else {
+                (base.to_owned(), text.clone())
+            };
+            let mut merge = TextMerge::from_lines(&base, &yours, new.as_str());
             merge.conflict_style(ConflictStyle::Diff3).labels(
                 &labels.base,
                 &labels.yours,
                 &labels.new,
             );
-            let merged = merge.to_string();
+            let merged = if crlf {
+                merge.to_string().replace('\n', "\r\n")
+            } else {
+                merge.to_string()
+            };
             change.conflicts = merge.conflict_count();
             let action = if merge.is_conflicted() {
                 Action::Conflict
@@ -251,6 +263,29 @@ mod tests {
             "a\nb\nc\nd\n",
         );
         assert_eq!(c.merged.as_deref(), Some("A\nb\nc\nd\n"));
+    }
+
+    #[test]
+    fn a_file_saved_with_crlf_merges_line_by_line_and_keeps_crlf() {
+        let c = run(
+            Policy::Merge,
+            Some("a\nb\nc\n"),
+            Some("A\r\nb\r\nc\r\n"),
+            Some("a\nb\nc\n"),
+            "a\nb\nc\nd\n",
+        );
+        assert_eq!(c.action, Action::Merge);
+        assert_eq!(c.merged.as_deref(), Some("A\r\nb\r\nc\r\nd\r\n"));
+        // Only the line endings changed: msaforge's change still merges in, as CRLF.
+        let c = run(
+            Policy::Merge,
+            Some("a\nb\n"),
+            Some("a\r\nb\r\n"),
+            Some("a\nb\n"),
+            "a\nb\nc\n",
+        );
+        assert_eq!(c.action, Action::Merge);
+        assert_eq!(c.merged.as_deref(), Some("a\r\nb\r\nc\r\n"));
     }
 
     #[test]

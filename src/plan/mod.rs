@@ -9,6 +9,7 @@
 pub mod apply;
 mod classify;
 pub mod lock;
+mod paths;
 pub mod report;
 pub mod verify;
 
@@ -212,6 +213,14 @@ pub enum PlanError {
         help("remove the link, or generate into another directory")
     )]
     Escape { path: String },
+    #[error("cannot write the generated file `{path}`: `{blocking}` is in the way")]
+    #[diagnostic(
+        code(msaforge::in_the_way),
+        help(
+            "`{blocking}` is a directory where msaforge writes a file, or a file where it needs a directory; move it elsewhere, then generate again (nothing was written)"
+        )
+    )]
+    InTheWay { path: String, blocking: String },
     #[error("an earlier msaforge run in {dir} was interrupted and is not completed yet")]
     #[diagnostic(
         code(msaforge::interrupted),

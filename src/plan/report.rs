@@ -28,6 +28,10 @@ fn note(change: &Change, lang: Lang) -> String {
             ),
             format!("사용자 수정과 새 변경이 {}곳에서 충돌", change.conflicts),
         ),
+        Action::Edited if change.current.text().is_none() => (
+            "not a text file (binary, a directory, unreadable): generate stops (--force replaces a file; move a directory away)".into(),
+            "텍스트 파일이 아님 (바이너리, 디렉터리, 읽을 수 없음): generate 중단 (--force 시 파일은 교체, 디렉터리는 직접 옮기세요)".into(),
+        ),
         Action::Edited => (
             "generated file edited by hand: generate stops (--force overwrites)".into(),
             "생성 파일을 직접 수정함: generate 중단 (--force 시 덮어씀)".into(),
@@ -261,4 +265,36 @@ pub fn problems(
         }
     );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::generate::templates::Policy;
+    use crate::plan::lock::OnDisk;
+
+    fn edited(current: OnDisk) -> Change {
+        Change {
+            path: "compose.yaml".into(),
+            policy: Policy::Merge,
+            action: Action::Edited,
+            current,
+            rendered: Some("new\n".into()),
+            merged: None,
+            conflicts: 0,
+            locked: None,
+        }
+    }
+
+    #[test]
+    fn a_file_that_is_not_text_is_not_called_edited_by_hand() {
+        let text = note(&edited(OnDisk::Text("mine\n".into())), Lang::En);
+        assert!(text.contains("edited by hand"), "{text}");
+        let dir = edited(OnDisk::Other {
+            hash: "unreadable: Is a directory (os error 21)".into(),
+        });
+        let shown = note(&dir, Lang::En);
+        assert!(shown.contains("not a text file"), "{shown}");
+        assert!(shown.contains("move a directory away"), "{shown}");
+    }
 }

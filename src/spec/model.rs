@@ -27,7 +27,8 @@ pub struct SpecFile {
     /// Thresholds of the architecture rules; omitted values take msaforge's defaults.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<Policy>,
-    /// Bounded contexts; each becomes one service.
+    /// Bounded contexts; each becomes one service. At least one.
+    #[schemars(length(min = 1))]
     pub contexts: Vec<Context>,
 }
 
@@ -313,7 +314,10 @@ pub struct Operation {
     pub name: CamelName,
     pub method: Method,
     /// Path template relative to the gateway prefix, with `{param}` segments, for example `/v1/shelves/{id}`.
-    #[schemars(regex(pattern = r"^(/([A-Za-z0-9._~-]+|\{[a-z][A-Za-z0-9]*\}))+$|^/$"))]
+    /// No `.` or `..` segment: clients and nginx remove them, so such a route could never match.
+    #[schemars(regex(
+        pattern = r"^(/([A-Za-z0-9._~-]*[A-Za-z0-9_~-][A-Za-z0-9._~-]*|\{[a-z][A-Za-z0-9]*\}))+$|^/$"
+    ))]
     pub path: String,
     /// Request body: a type of this context (or `Type[]`).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -338,8 +338,14 @@ impl Builder<'_> {
 }
 
 /// YAML 1.2 core schema (section 10.3.2): plain scalars may be null, booleans, integers or floats;
-/// quoted and block scalars are strings. `!!str` forces a string; other tags are refused.
+/// quoted and block scalars are strings. `!!str` forces a string; other tags are refused. A `\r`
+/// escape becomes a line feed: titles are copied into comments, where a lone CR is invalid TOML.
 fn resolve(text: Cow<'_, str>, style: ScalarStyle, tag: Option<&Tag>) -> Result<Value, String> {
+    let text = if text.contains('\r') {
+        Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        text
+    };
     if let Some(tag) = tag {
         if !tag.is_yaml_core_schema() {
             return Err(format!(
@@ -460,6 +466,8 @@ mod tests {
         let quoted =
             resolve(Cow::Borrowed("42"), ScalarStyle::DoubleQuoted, None).expect("resolves");
         assert_eq!(quoted, Value::String("42".into()));
+        let crlf = resolve(Cow::Borrowed("a\r\nb\rc"), ScalarStyle::DoubleQuoted, None);
+        assert_eq!(crlf, Ok(Value::String("a\nb\nc".into())));
     }
 
     #[test]

@@ -21,8 +21,7 @@ fn snapshot(name: &str, bytes: &[u8]) -> Vec<&'static str> {
     report.findings.iter().map(|f| f.code).collect()
 }
 
-const MINIMAL: &str =
-    "msaforge: 1\nsystem: { name: demo, title: Demo }\ngateway: { prefix: /api }\ncontexts: []\n";
+const MINIMAL: &str = "msaforge: 1\nsystem: { name: demo, title: Demo }\ngateway: { prefix: /api }\ncontexts: [{ name: demo, title: Demo, purpose: Demo }]\n";
 
 #[test]
 fn empty_file() {

@@ -130,6 +130,48 @@ fn sarif_is_sarif_2_1_0() {
 }
 
 #[test]
+fn sarif_columns_count_code_points_like_json() {
+    // An emoji (two UTF-16 code units) before the finding on the same line.
+    let line = r#"  - { name: placement, title: "배치 😀", purpose: p, team: t, dr: { grade: 2 }, types: [{ name: Shelf, fields: [{ name: id, type: uuid }] }], operations: [{ name: getShelf, method: GET, path: "/shelves/{shelfId}", response: Shelf }] }"#;
+    let spec = format!(
+        "msaforge: 1\nsystem: {{ name: archive, title: Archive }}\nteams: [{{ name: t }}]\ngateway: {{ prefix: /api, dr: {{ grade: 2 }} }}\ncontexts:\n{line}\n"
+    );
+    let byte = line.find("\"/shelves").expect("path in line");
+    let expected = u64::try_from(line[..byte].chars().count() + 1).expect("fits");
+    let json = msaforge_with(
+        &["check", "-", "--format", "json"],
+        &[],
+        Some(spec.as_bytes()),
+    );
+    let sarif = msaforge_with(
+        &["check", "-", "--format", "sarif"],
+        &[],
+        Some(spec.as_bytes()),
+    );
+    let findings: serde_json::Value = serde_json::from_str(&stdout(&json)).expect("json");
+    let log: serde_json::Value = serde_json::from_str(&stdout(&sarif)).expect("sarif");
+    let msa110 = findings
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|f| f["code"] == "MSA110")
+        .expect("MSA110 on the unversioned path");
+    assert_eq!(msa110["column"].as_u64(), Some(expected));
+    let run = &log["runs"][0];
+    assert_eq!(run["columnKind"], "unicodeCodePoints");
+    let result = run["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .find(|r| r["ruleId"] == "MSA110")
+        .expect("MSA110 in SARIF");
+    assert_eq!(
+        result["locations"][0]["physicalLocation"]["region"]["startColumn"],
+        msa110["column"]
+    );
+}
+
+#[test]
 fn korean_follows_lang_and_flag() {
     let by_env = msaforge_with(&["check", BAD], &[("LANG", "ko_KR.UTF-8")], None);
     assert!(

@@ -1,16 +1,19 @@
 //! Synchronous-call rules: cycles, chains that are too long, calls without a timeout or a circuit
-//! breaker, and retries of operations that are not idempotent.
+//! breaker, retries of operations that are not idempotent, and timeouts of zero (gateway,
+//! operations, calls) that would fail every request at once.
 //!
 //! The call graph itself lives in `spec::graph` (shared with the DR analysis).
 
 use crate::check::Finding;
 use crate::lang::Lang;
-use crate::spec::Spec;
 use crate::spec::graph::Graph;
+use crate::spec::names::Millis;
+use crate::spec::{Path, Spec};
 
 use super::ctx;
 
 pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
+    zero_timeouts(spec, lang, out);
     let graph = Graph::new(spec, false);
     let name = |i: usize| spec.contexts[i].name.as_str();
     let cycles = graph.cycles();
@@ -125,6 +128,42 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
                         .help(tr!(lang, "remove `retries`, or make the operation idempotent (PUT with a client-chosen id, or an idempotency key)", "`retries`를 빼거나 오퍼레이션을 멱등으로 만드세요 (클라이언트가 정한 id로 PUT, 또는 멱등 키)")),
                 );
             }
+        }
+    }
+}
+
+/// A timeout of zero: nginx and the generated clients would give up on every request at once.
+fn zero_timeouts(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
+    let mut zero = |timeout: Option<Millis>, path: Path| {
+        if timeout.is_some_and(|t| t.0 == 0) {
+            out.push(
+                Finding::error(
+                    "MSA006",
+                    path,
+                    tr!(
+                        lang,
+                        "a timeout of 0 is out of range: every request would time out at once",
+                        "타임아웃 0은 범위를 벗어납니다: 모든 요청이 즉시 시간 초과됩니다"
+                    ),
+                )
+                .help(tr!(
+                    lang,
+                    "use a little more than a normal answer takes, like `2s`",
+                    "평소 응답 시간보다 조금 긴 값을 쓰세요 (`2s` 등)"
+                )),
+            );
+        }
+    };
+    zero(
+        spec.gateway.timeout,
+        Path::root().key("gateway").key("timeout"),
+    );
+    for (i, c) in spec.contexts.iter().enumerate() {
+        for (j, o) in c.operations.iter().enumerate() {
+            zero(o.timeout, ctx(i).key("operations").index(j).key("timeout"));
+        }
+        for (k, call) in c.calls.iter().enumerate() {
+            zero(call.timeout, ctx(i).key("calls").index(k).key("timeout"));
         }
     }
 }

@@ -12,7 +12,6 @@ use crate::spec::resolve::Context;
 use crate::spec::{Path, Spec};
 
 use super::ctx;
-use super::structure::is_keyword;
 
 /// Simple names the generated Java code uses inside the scope of the spec's records (the API
 /// interface, the clients) or that a controller implementing the interface needs. Sorted.
@@ -53,6 +52,64 @@ const CLASSES: &[&str] = &[
     "String",
     "UUID",
     "Valid",
+];
+
+/// Java's reserved keywords and literals (JLS 17, 3.9 and 3.10): no package segment may be one.
+/// Contextual keywords (`record`, `var`, `yield`) and Rust's keywords are fine in a package. Sorted.
+const JAVA_KEYWORDS: &[&str] = &[
+    "abstract",
+    "assert",
+    "boolean",
+    "break",
+    "byte",
+    "case",
+    "catch",
+    "char",
+    "class",
+    "const",
+    "continue",
+    "default",
+    "do",
+    "double",
+    "else",
+    "enum",
+    "extends",
+    "false",
+    "final",
+    "finally",
+    "float",
+    "for",
+    "goto",
+    "if",
+    "implements",
+    "import",
+    "instanceof",
+    "int",
+    "interface",
+    "long",
+    "native",
+    "new",
+    "null",
+    "package",
+    "private",
+    "protected",
+    "public",
+    "return",
+    "short",
+    "static",
+    "strictfp",
+    "super",
+    "switch",
+    "synchronized",
+    "this",
+    "throw",
+    "throws",
+    "transient",
+    "true",
+    "try",
+    "void",
+    "volatile",
+    "while",
 ];
 
 /// Methods of `java.lang.Object`: a record component or a default method of that name does not
@@ -186,9 +243,29 @@ fn reserved(name: &str, path: Path, lang: Lang) -> Finding {
     ))
 }
 
-/// A Java package none of whose segments is a reserved word (`kr.go.public` cannot be declared).
+/// A Java package none of whose segments is a reserved word (`kr.go.public` cannot be declared)
+/// and outside `java.`, which the JVM refuses to load classes into.
 fn package(package: &str, path: &Path, lang: Lang, out: &mut Vec<Finding>) {
-    for segment in package.split('.').filter(|s| is_keyword(s)) {
+    if package == "java" || package.starts_with("java.") {
+        out.push(
+            Finding::error(
+                "MSA011",
+                path.clone(),
+                tr!(
+                    lang,
+                    "package `{package}` is reserved for the Java platform: the JVM refuses to load classes in it",
+                    "패키지 `{package}`는 Java 플랫폼 전용입니다: JVM이 그 안의 클래스를 읽지 않습니다"
+                ),
+            )
+            .help(tr!(
+                lang,
+                "start the package with your organisation's reversed domain, like `kr.go.archive`",
+                "조직 도메인을 뒤집은 이름으로 시작하세요. 예: `kr.go.archive`"
+            )),
+        );
+    }
+    let reserved = |s: &&str| JAVA_KEYWORDS.binary_search(s).is_ok();
+    for segment in package.split('.').filter(reserved) {
         out.push(
             Finding::error(
                 "MSA011",
@@ -210,11 +287,12 @@ fn package(package: &str, path: &Path, lang: Lang, out: &mut Vec<Finding>) {
 
 #[cfg(test)]
 mod tests {
-    use super::{CLASSES, OBJECT_METHODS};
+    use super::{CLASSES, JAVA_KEYWORDS, OBJECT_METHODS};
 
     #[test]
     fn tables_are_sorted_for_binary_search() {
         assert!(CLASSES.windows(2).all(|w| w[0] < w[1]));
         assert!(OBJECT_METHODS.windows(2).all(|w| w[0] < w[1]));
+        assert!(JAVA_KEYWORDS.windows(2).all(|w| w[0] < w[1]));
     }
 }

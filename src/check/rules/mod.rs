@@ -4,7 +4,10 @@
 mod calls;
 mod design;
 pub mod dr;
+mod infra;
 mod java;
+mod rust;
+mod spelling;
 mod structure;
 
 use crate::check::Finding;
@@ -20,9 +23,11 @@ fn ctx(i: usize) -> Path {
 pub fn run(spec: &Spec, lang: Lang) -> Vec<Finding> {
     let mut out = Vec::new();
     structure::check(spec, lang, &mut out);
+    infra::check(spec, lang, &mut out);
     calls::check(spec, lang, &mut out);
     design::check(spec, lang, &mut out);
     dr::check(spec, lang, &mut out);
     java::check(spec, lang, &mut out);
+    rust::check(spec, lang, &mut out);
     out
 }

@@ -9,6 +9,7 @@ use crate::spec::resolve::{Field, FieldType, Scalar};
 use crate::spec::{Path, Spec};
 
 use super::ctx;
+use super::spelling::{self, Spelling};
 
 /// Rust (2024 edition, strict and reserved) and Java keywords, plus literals. Names that collide
 /// with them cannot become identifiers in every generated stack.
@@ -173,6 +174,10 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
             lang,
             out,
         );
+        let ops: Vec<&str> = c.operations.iter().map(|o| o.name.as_str()).collect();
+        let op_at = |o| at.clone().key("operations").index(o).key("name");
+        spelling::same(&ops, op_at, Spelling::Snake, lang, out);
+        spelling::events_named_like_types(c, &at, lang, out);
         duplicates(
             c.publishes.iter().map(|e| e.name.as_str()),
             || at.clone().key("events").key("publishes"),
@@ -229,6 +234,9 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
                 }
                 keyword(p, || op_path.clone().key("path"), lang, out);
             }
+            let params: Vec<&str> = op.params.iter().map(String::as_str).collect();
+            let param_at = |_| op_path.clone().key("path");
+            spelling::same(&params, param_at, Spelling::Snake, lang, out);
             for (key, body) in [("request", &op.request), ("response", &op.response)] {
                 if let Some(body) = body
                     && !type_names.contains(&body.type_name.as_str())
@@ -302,6 +310,9 @@ fn fields(fields: &[Field], owner: &Path, types: &[&str], lang: Lang, out: &mut 
         lang,
         out,
     );
+    let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+    let at = |i| owner.clone().key("fields").index(i).key("name");
+    spelling::same(&names, at, Spelling::Snake, lang, out);
     for (i, f) in fields.iter().enumerate() {
         let fp = || owner.clone().key("fields").index(i);
         keyword(&f.name, || fp().key("name"), lang, out);
@@ -347,44 +358,10 @@ fn fields(fields: &[Field], owner: &Path, types: &[&str], lang: Lang, out: &mut 
         }
         if let Some(values) = enum_values(&f.ty) {
             duplicates(values.iter().map(String::as_str), fp, "values", lang, out);
-            same_spelling(values, &fp, lang, out);
+            let values: Vec<&str> = values.iter().map(String::as_str).collect();
+            let at = |i| fp().key("values").index(i);
+            spelling::same(&values, at, Spelling::Pascal, lang, out);
         }
-    }
-}
-
-/// Distinct enum values that code spells alike (`in-use` and `in_use` are both `InUse` in Rust and
-/// `IN_USE` in Java).
-fn same_spelling(values: &[String], field: &impl Fn() -> Path, lang: Lang, out: &mut Vec<Finding>) {
-    use heck::ToUpperCamelCase;
-    for (i, value) in values.iter().enumerate() {
-        let spelt = value.to_upper_camel_case();
-        let Some(j) = values[..i]
-            .iter()
-            .position(|v| v != value && v.to_upper_camel_case() == spelt)
-        else {
-            continue;
-        };
-        let other = &values[j];
-        out.push(
-            Finding::error(
-                "MSA012",
-                field().key("values").index(i),
-                tr!(
-                    lang,
-                    "`{value}` and `{other}` become the same name in code (`{spelt}`)",
-                    "`{value}`와(과) `{other}`는 코드에서 같은 이름(`{spelt}`)이 됩니다"
-                ),
-            )
-            .help(tr!(
-                lang,
-                "keep one spelling, or choose another word",
-                "한 가지 표기만 쓰거나 다른 단어를 고르세요"
-            ))
-            .related(
-                field().key("values").index(j),
-                tr!(lang, "first defined here", "처음 정의된 곳"),
-            ),
-        );
     }
 }
 

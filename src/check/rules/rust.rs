@@ -1,0 +1,104 @@
+//! Type names that generated Rust code cannot carry (MSA011): a spec type or event named like a
+//! type the generated modules import or take from the prelude (`Result`, `Json`, `Operation`)
+//! would shadow it or be shadowed, and one named `<Operation>Params` would be defined twice.
+//!
+//! Only `rust-axum` contexts and the contexts they call (whose types the Rust clients declare)
+//! are looked at; the Java names are checked in `java`.
+
+use heck::ToUpperCamelCase;
+
+use crate::check::Finding;
+use crate::lang::Lang;
+use crate::spec::model::Stack;
+use crate::spec::{Path, Spec};
+
+use super::ctx;
+
+/// Type names the generated Rust modules holding the spec's types use: the prelude's, and those
+/// imported by `types.rs`, `api.rs` and the client modules. Sorted.
+const TYPES: &[&str] = &[
+    "ApiError",
+    "Arc",
+    "Box",
+    "CircuitBreaker",
+    "ClientError",
+    "Clients",
+    "Deserialize",
+    "Duration",
+    "Future",
+    "Handlers",
+    "Json",
+    "JsonRejection",
+    "Method",
+    "Operation",
+    "Option",
+    "OriginalUri",
+    "Path",
+    "PathRejection",
+    "PeerClient",
+    "Problem",
+    "Response",
+    "Result",
+    "Router",
+    "Serialize",
+    "State",
+    "StatusCode",
+    "String",
+    "Vec",
+];
+
+pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
+    for (i, c) in spec.contexts.iter().enumerate() {
+        let called_by_rust = spec
+            .contexts
+            .iter()
+            .any(|r| r.stack == Stack::RustAxum && r.calls.iter().any(|k| k.context == c.name));
+        if c.stack != Stack::RustAxum && !called_by_rust {
+            continue;
+        }
+        let params: Vec<String> = c
+            .operations
+            .iter()
+            .map(|o| format!("{}Params", o.name.to_upper_camel_case()))
+            .collect();
+        let types = c.types.iter().enumerate().map(|(t, ty)| {
+            let path = ctx(i).key("types").index(t).key("name");
+            (path, ty.name.as_str())
+        });
+        let events = c.publishes.iter().enumerate().map(|(e, ev)| {
+            let path = ctx(i).key("events").key("publishes").index(e).key("name");
+            (path, ev.name.as_str())
+        });
+        for (path, name) in types.chain(events) {
+            if TYPES.binary_search(&name).is_ok() || params.iter().any(|p| p == name) {
+                out.push(hidden(name, &c.name, path, lang));
+            }
+        }
+    }
+}
+
+fn hidden(name: &str, context: &str, path: Path, lang: Lang) -> Finding {
+    let pascal = context.to_upper_camel_case();
+    Finding::error(
+        "MSA011",
+        path,
+        tr!(
+            lang,
+            "type `{name}` clashes with a type of that name in the generated Rust code of `{context}`",
+            "타입 `{name}`은(는) `{context}`의 생성 Rust 코드에 있는 같은 이름의 타입과 충돌합니다"
+        ),
+    )
+    .help(tr!(
+        lang,
+        "choose a more specific name, for example `{pascal}{name}`",
+        "더 구체적인 이름을 쓰세요. 예: `{pascal}{name}`"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn types_are_sorted_for_binary_search() {
+        assert!(super::TYPES.windows(2).all(|w| w[0] < w[1]));
+    }
+}
