@@ -164,7 +164,6 @@ pub fn run() -> i32 {
             let code = match &error {
                 CliError::Generate(
                     crate::generate::GenerateError::NotOurs { .. }
-                    | crate::generate::GenerateError::Escape { .. }
                     | crate::generate::GenerateError::UnsafePath { .. }
                     | crate::generate::GenerateError::Plan(
                         PlanError::Escape { .. }

@@ -129,9 +129,7 @@ pub fn apply(plan: &Plan, on_conflict: OnConflict) -> Result<Applied, PlanError>
         // Merge bases: the pristine new render of every merge file that is still generated.
         let base = lock::base_path(&change.path);
         match (&change.rendered, change.policy) {
-            (Some(new), Policy::Merge)
-                if lock::read_base(out, &change.path).as_deref() != Some(new.as_str()) =>
-            {
+            (Some(new), Policy::Merge) if change.base.as_deref() != Some(new.as_str()) => {
                 writes.push((base, new.clone()));
             }
             (Some(_), Policy::Merge) => {}

@@ -40,14 +40,9 @@ pub fn make(
         let base = (file.policy == Policy::Merge)
             .then(|| lock::read_base(out, &file.path))
             .flatten();
-        changes.push(classify(
-            file,
-            old,
-            current,
-            base.as_deref(),
-            force,
-            &labels,
-        ));
+        let mut change = classify(file, old, current, base.as_deref(), force, &labels);
+        change.base = base;
+        changes.push(change);
     }
     for (path, old) in &locked {
         if rendered_paths.contains(*path) {
@@ -68,6 +63,7 @@ pub fn make(
             merged: None,
             conflicts: 0,
             locked: Some((*old).clone()),
+            base: None,
         });
     }
     changes.sort_by(|a, b| a.path.cmp(&b.path));
@@ -104,6 +100,7 @@ fn classify(
         merged: None,
         conflicts: 0,
         locked: old.cloned(),
+        base: None,
     };
     let new = file.contents;
     let untouched = |now: &OnDisk| old.is_some_and(|o| now.hash().as_deref() == Some(&*o.sha256));

@@ -117,6 +117,8 @@ pub struct Change {
     pub conflicts: usize,
     /// The lock entry before this run.
     pub locked: Option<lock::LockedFile>,
+    /// The stored merge base as planning read it (`merge` files only).
+    pub base: Option<String>,
 }
 
 impl Change {

@@ -283,6 +283,7 @@ mod tests {
             merged: None,
             conflicts: 0,
             locked: None,
+            base: None,
         }
     }
 
