@@ -8,8 +8,14 @@ use super::GenerateError;
 /// The marker msaforge leaves in every output directory it writes: the lock file.
 pub const MARKER: &str = crate::plan::lock::LOCK;
 
-/// Refuses a non-empty directory without msaforge's marker, unless forced.
+/// Refuses a file given as the output directory, and a non-empty directory without msaforge's
+/// marker unless forced.
 pub fn check_target(out: &Path, force: bool) -> Result<(), GenerateError> {
+    if out.exists() && !out.is_dir() {
+        return Err(GenerateError::NotADirectory {
+            dir: out.display().to_string(),
+        });
+    }
     let Ok(mut entries) = std::fs::read_dir(out) else {
         return Ok(());
     };

@@ -277,3 +277,25 @@ fn broken_templates_name_the_template() {
         "nothing is written when rendering fails"
     );
 }
+
+#[test]
+fn an_output_that_is_a_file_is_a_usage_error_and_stays_untouched() {
+    let dir = tempfile::tempdir().expect("temp");
+    let file = dir.path().join("out");
+    std::fs::write(&file, "mine\n").expect("write");
+    for command in ["generate", "plan"] {
+        let out = msaforge(&[
+            command,
+            "examples/records-archive.yaml",
+            "-o",
+            file.to_str().expect("utf-8"),
+        ]);
+        assert_eq!(out.status.code(), Some(2), "{command}");
+        let text = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            text.contains("is a file, not a directory"),
+            "{command}: {text}"
+        );
+        assert_eq!(std::fs::read_to_string(&file).expect("read"), "mine\n");
+    }
+}
