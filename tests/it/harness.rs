@@ -21,12 +21,33 @@ pub const START_TIMEOUT: Duration = Duration::from_secs(90);
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// Every generated system listens on the gateway port and on `view::BASE_PORT` onwards: one at a
-/// time. Hold the guard for the whole test.
-pub fn ports() -> MutexGuard<'static, ()> {
+/// time, also across test processes (two checkouts tested at once on one machine). Hold the guard
+/// for the whole test: a mutex for this process and an OS file lock for the others, both released
+/// when it drops (the OS releases the file lock when a killed process exits).
+pub fn ports() -> PortsGuard {
     static PORTS: Mutex<()> = Mutex::new(());
-    PORTS
+    let local = PORTS
         .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let path = std::env::temp_dir().join("msaforge-e2e-ports.lock");
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .unwrap_or_else(|e| panic!("cannot open {}: {e}", path.display()));
+    file.lock()
+        .unwrap_or_else(|e| panic!("cannot lock {}: {e}", path.display()));
+    PortsGuard {
+        _file: file,
+        _local: local,
+    }
+}
+
+/// Holds the local ports of generated systems for one test (see `ports`).
+pub struct PortsGuard {
+    _file: File,
+    _local: MutexGuard<'static, ()>,
 }
 
 /// Fails when something already listens on one of `addrs`.
