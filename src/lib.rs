@@ -14,5 +14,6 @@ pub mod generate;
 pub mod plan;
 pub mod recovery;
 pub mod spec;
+pub mod stack;
 
 pub use cli::run;

@@ -6,7 +6,6 @@
 pub mod deploy;
 pub mod templates;
 pub mod view;
-pub mod view_java;
 pub mod write;
 
 use std::collections::BTreeMap;
@@ -103,6 +102,9 @@ pub fn render(spec: &Spec, options: &Options) -> Result<Vec<Rendered>, GenerateE
             detail: format!("{e:#}"),
         };
         let contexts: Vec<Value> = match entry.each {
+            Each::System if entry.stack.as_deref().is_some_and(|s| {
+                system.contexts.iter().all(|c| c.stack != s)
+            }) => Vec::new(),
             Each::System => vec![minijinja::context! { system => system_value.clone() }],
             Each::Context => system
                 .contexts
@@ -243,12 +245,8 @@ pub fn run(
         )
     );
     if applied.conflicts.is_empty() {
-        // The README's Build section has the steps of every stack; Rust-only systems build in one go.
-        let rust_only = spec
-            .contexts
-            .iter()
-            .all(|c| c.stack == crate::spec::model::Stack::RustAxum);
-        let build = if rust_only { "cargo build && " } else { "" };
+        // The README's Build section has the steps of every stack; some systems build in one go.
+        let build = crate::stack::build_command(spec).map_or(String::new(), |b| format!("{b} && "));
         println!(
             "{}",
             lang.pick(

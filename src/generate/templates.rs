@@ -105,7 +105,8 @@ pub struct Entry {
     pub path: String,
     #[serde(default = "system")]
     pub each: Each,
-    /// Only for contexts of this stack.
+    /// Only for contexts of this stack; a system entry only when some context is of it. Implied
+    /// by a stack's own manifest fragment.
     #[serde(default)]
     pub stack: Option<String>,
     /// Only for contexts where this expression is true (`ctx.calls`).
@@ -126,14 +127,45 @@ pub struct Manifest {
 }
 
 impl Manifest {
+    /// The stack-neutral `manifest.yaml` followed by each stack's fragment,
+    /// `<stack folder>/manifest.yaml`, whose entries are for that stack only.
     pub fn load(source: &Source) -> Result<Self, GenerateError> {
-        let text = source
-            .read("manifest.yaml")?
-            .ok_or(GenerateError::NoManifest)?;
-        let value =
-            crate::spec::load::parse(&text).map_err(|e| GenerateError::Manifest(e.to_string()))?;
+        let mut manifest = Self::parse(
+            "manifest.yaml",
+            &source
+                .read("manifest.yaml")?
+                .ok_or(GenerateError::NoManifest)?,
+        )?;
+        for def in crate::stack::all() {
+            let name = format!("{}/manifest.yaml", def.templates);
+            let Some(text) = source.read(&name)? else {
+                continue;
+            };
+            for mut entry in Self::parse(&name, &text)?.files {
+                let stack = def.stack.as_str();
+                if entry.stack.get_or_insert_with(|| stack.to_owned()) != stack {
+                    return Err(GenerateError::Manifest(format!(
+                        "{name}: {} is for stack {stack} only",
+                        entry.template
+                    )));
+                }
+                manifest.files.push(entry);
+            }
+        }
+        Ok(manifest)
+    }
+
+    /// Errors in a stack's fragment name the fragment (the message already names `manifest.yaml`).
+    fn parse(name: &str, text: &str) -> Result<Self, GenerateError> {
+        let here = if name == "manifest.yaml" {
+            String::new()
+        } else {
+            format!("{name}: ")
+        };
+        let value = crate::spec::load::parse(text)
+            .map_err(|e| GenerateError::Manifest(format!("{here}{e}")))?;
         serde_path_to_error::deserialize(value)
-            .map_err(|e| GenerateError::Manifest(format!("{}: {}", e.path(), e.inner())))
+            .map_err(|e| GenerateError::Manifest(format!("{here}{}: {}", e.path(), e.inner())))
     }
 }
 

@@ -141,6 +141,17 @@ pub enum Strategy {
     BackupRestore,
 }
 
+impl Strategy {
+    /// As written in the spec: `active-active`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Strategy::ActiveActive => "active-active",
+            Strategy::ActiveStandby => "active-standby",
+            Strategy::BackupRestore => "backup-restore",
+        }
+    }
+}
+
 /// Write coordination for active-active contexts with a stateful store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
@@ -240,6 +251,9 @@ pub enum Stack {
 }
 
 impl Stack {
+    /// Every stack, in the order generated READMEs list them (`crate::stack` has what each one is).
+    pub const ALL: &[Stack] = &[Stack::RustAxum, Stack::SpringBoot];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Stack::RustAxum => "rust-axum",
@@ -270,6 +284,19 @@ pub enum Store {
     Mongodb,
     Redis,
     None,
+}
+
+impl Store {
+    /// As written in the spec: `postgres`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Store::Postgres => "postgres",
+            Store::Mysql => "mysql",
+            Store::Mongodb => "mongodb",
+            Store::Redis => "redis",
+            Store::None => "none",
+        }
+    }
 }
 
 /// A type of the context's model.
@@ -353,6 +380,17 @@ impl Method {
     /// GET, PUT and DELETE may be retried safely (RFC 9110 section 9.2.2).
     pub fn is_idempotent(self) -> bool {
         matches!(self, Method::Get | Method::Put | Method::Delete)
+    }
+
+    /// Lowercase, as OpenAPI keys and axum's routing functions spell it.
+    pub fn as_lower(self) -> &'static str {
+        match self {
+            Method::Get => "get",
+            Method::Post => "post",
+            Method::Put => "put",
+            Method::Patch => "patch",
+            Method::Delete => "delete",
+        }
     }
 
     pub fn as_str(self) -> &'static str {

@@ -97,6 +97,24 @@ impl FieldType {
             _ => None,
         }
     }
+
+    /// The values of an enum, through lists.
+    pub fn enum_values(&self) -> Option<&[String]> {
+        match self {
+            FieldType::Enum { values } => Some(values),
+            FieldType::List { item } => item.enum_values(),
+            _ => None,
+        }
+    }
+
+    /// Whether a scalar of this kind appears in the type, through lists.
+    pub fn uses(&self, scalar: Scalar) -> bool {
+        match self {
+            FieldType::Scalar { scalar: s } => *s == scalar,
+            FieldType::List { item } => item.uses(scalar),
+            _ => false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

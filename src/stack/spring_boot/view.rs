@@ -1,15 +1,17 @@
-//! Java names for `spring-boot` contexts: package and its directory, class names, records with
-//! their Java field types, nested enums, controller method names and the peer clients of `calls`.
+//! What `spring-boot` templates see as `ctx.java`: package and its directory, class names, records
+//! with their Java field types, nested enums, controller method names and the peer clients of
+//! `calls`.
 //!
-//! Pure data attached to `ContextView::java`; the Rust names stay in `view`. Documented for
-//! template authors in `templates/README.md`.
+//! Pure data from the checked `Spec`; the rules every stack shares (enum names, peers, call
+//! settings) are in `stack::common`. Documented for template authors in `templates/README.md`.
 
-use heck::{ToKebabCase, ToLowerCamelCase, ToShoutySnakeCase, ToUpperCamelCase};
+use heck::{ToLowerCamelCase, ToShoutySnakeCase, ToUpperCamelCase};
 use serde::Serialize;
 
 use crate::spec::Spec;
 use crate::spec::model::{Exposure, Method};
-use crate::spec::resolve::{Body, Context, Field, FieldType, Operation, Scalar};
+use crate::spec::resolve::{Body, Field, FieldType, Operation, Scalar};
+use crate::stack::common::{self, CallPolicy, Peer, PeerAddress};
 
 #[derive(Debug, Serialize)]
 pub struct JavaView {
@@ -97,15 +99,12 @@ pub struct JavaOperationView {
 
 #[derive(Debug, Serialize)]
 pub struct JavaClientView {
-    /// Called context's name: `directory`.
-    pub context: String,
+    #[serde(flatten)]
+    pub address: PeerAddress,
     /// `DirectoryClient`.
     pub class: String,
     /// `directory`: the accessor on `Clients` and the key under `msaforge.clients`.
     pub field: String,
-    /// Environment variable with the base URL: `DIRECTORY_URL`.
-    pub url_env: String,
-    pub default_url: String,
     /// Records of the peer's types that these calls send or receive (and the types they use).
     pub types: Vec<JavaTypeView>,
     pub calls: Vec<JavaCallView>,
@@ -116,69 +115,19 @@ pub struct JavaCallView {
     pub operation: JavaOperationView,
     /// Resilience4j instance name: `directory-getUser`.
     pub instance: String,
-    pub timeout_ms: u64,
-    /// Retries applied: zero for methods that are not idempotent.
-    pub retries: u32,
-    pub circuit_breaker: bool,
-    pub critical: bool,
+    #[serde(flatten)]
+    pub policy: CallPolicy,
 }
 
-/// The Java view of context `c`; `taken` are the names its generated enums must avoid.
-pub fn context(spec: &Spec, c: &Context, taken: &[&str]) -> JavaView {
+/// The Java view of context `i`, as templates see it.
+pub fn value(spec: &Spec, i: usize) -> minijinja::Value {
+    minijinja::Value::from(minijinja::value::Serde(context(spec, i)))
+}
+
+pub fn context(spec: &Spec, i: usize) -> JavaView {
+    let c = &spec.contexts[i];
     let pascal = c.name.to_upper_camel_case();
-    let mut clients: Vec<JavaClientView> = Vec::new();
-    for call in &c.calls {
-        let Some(index) = spec.context_index(&call.context) else {
-            continue;
-        };
-        let peer = &spec.contexts[index];
-        let Some(op) = peer.operation(&call.operation) else {
-            continue;
-        };
-        let view = JavaCallView {
-            operation: operation(op),
-            instance: format!("{}-{}", peer.name, op.name),
-            timeout_ms: call.timeout.map_or(2_000, |t| t.0),
-            retries: if op.method.is_idempotent() {
-                call.retries
-            } else {
-                0
-            },
-            circuit_breaker: call.circuit_breaker.unwrap_or(false),
-            critical: call.critical,
-        };
-        match clients.iter_mut().find(|k| k.context == peer.name) {
-            Some(client) => client.calls.push(view),
-            None => clients.push(JavaClientView {
-                context: peer.name.clone(),
-                class: format!("{}Client", peer.name.to_upper_camel_case()),
-                field: peer.name.to_lower_camel_case(),
-                url_env: format!("{}_URL", peer.name.to_shouty_snake_case()),
-                default_url: format!("http://127.0.0.1:{}", super::view::port(index)),
-                types: Vec::new(),
-                calls: vec![view],
-            }),
-        }
-    }
-    for client in &mut clients {
-        let Some(peer) = spec.context(&client.context) else {
-            continue;
-        };
-        let peer_taken: Vec<&str> = peer_names(peer);
-        let roots = client.calls.iter().flat_map(|k| {
-            let op = peer.operation(&k.operation.name);
-            op.into_iter()
-                .flat_map(|o| o.request.iter().chain(o.response.iter()))
-                .map(|b| b.type_name.as_str())
-        });
-        let needed = closure(peer, roots);
-        client.types = peer
-            .types
-            .iter()
-            .filter(|t| needed.contains(&t.name.as_str()))
-            .map(|t| record(&t.name, t.description.as_ref(), &t.fields, &peer_taken))
-            .collect();
-    }
+    let taken = common::taken(c);
     let package = c.java_package.clone();
     JavaView {
         package_dir: package.replace('.', "/"),
@@ -190,56 +139,45 @@ pub fn context(spec: &Spec, c: &Context, taken: &[&str]) -> JavaView {
         types: c
             .types
             .iter()
-            .map(|t| record(&t.name, t.description.as_ref(), &t.fields, taken))
+            .map(|t| record(&t.name, t.description.as_ref(), &t.fields, &taken))
             .collect(),
         events: c
             .publishes
             .iter()
             .map(|e| JavaTypeView {
-                event_type: Some(format!("{}.{}.v1", c.name, e.name.to_kebab_case())),
-                ..record(&e.name, e.description.as_ref(), &e.fields, taken)
+                event_type: Some(common::event_type(&c.name, &e.name)),
+                ..record(&e.name, e.description.as_ref(), &e.fields, &taken)
             })
             .collect(),
         operations: c.operations.iter().map(operation).collect(),
-        clients,
+        clients: common::peers(spec, c)
+            .iter()
+            .map(|p| client(spec, p))
+            .collect(),
     }
 }
 
-/// The names generated enums must avoid in `c`.
-fn peer_names(c: &Context) -> Vec<&str> {
-    c.types
-        .iter()
-        .map(|t| t.name.as_str())
-        .chain(c.publishes.iter().map(|e| e.name.as_str()))
-        .collect()
-}
-
-/// `roots` and every type of `c` they reach through their fields.
-fn closure<'a>(c: &'a Context, roots: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
-    let mut out: Vec<&str> = Vec::new();
-    let mut todo: Vec<&str> = roots.collect();
-    while let Some(name) = todo.pop() {
-        if out.contains(&name) {
-            continue;
-        }
-        let Some(t) = c.types.iter().find(|t| t.name == name) else {
-            continue;
-        };
-        out.push(&t.name);
-        for f in &t.fields {
-            if let Some(inner) = named(&f.ty) {
-                todo.push(inner);
-            }
-        }
-    }
-    out
-}
-
-fn named(ty: &FieldType) -> Option<&str> {
-    match ty {
-        FieldType::Named { name } => Some(name),
-        FieldType::List { item } => named(item),
-        _ => None,
+fn client(spec: &Spec, peer: &Peer) -> JavaClientView {
+    let taken = common::taken(peer.context);
+    let name = &peer.context.name;
+    JavaClientView {
+        address: PeerAddress::of(spec, peer.index),
+        class: format!("{}Client", name.to_upper_camel_case()),
+        field: name.to_lower_camel_case(),
+        types: peer
+            .types()
+            .into_iter()
+            .map(|t| record(&t.name, t.description.as_ref(), &t.fields, &taken))
+            .collect(),
+        calls: peer
+            .calls
+            .iter()
+            .map(|k| JavaCallView {
+                operation: operation(k.operation),
+                instance: format!("{name}-{}", k.operation.name),
+                policy: k.policy(),
+            })
+            .collect(),
     }
 }
 
@@ -268,10 +206,11 @@ fn record(
         enums: fields
             .iter()
             .filter_map(|f| {
-                let values = super::view::enum_values(&f.ty)?;
                 Some(JavaEnumView {
-                    name: super::view::enum_name(name, &f.name, taken),
-                    values: values
+                    name: common::enum_name(name, &f.name, taken),
+                    values: f
+                        .ty
+                        .enum_values()?
                         .iter()
                         .map(|v| JavaEnumValueView {
                             value: v.clone(),
@@ -290,7 +229,7 @@ fn annotations(f: &Field, java_type: &str) -> String {
     if !f.optional && !matches!(java_type, "int" | "long" | "boolean") {
         out.push_str("@NotNull ");
     }
-    if named(&f.ty).is_some() {
+    if f.ty.named().is_some() {
         out.push_str("@Valid ");
     }
     if matches!(
@@ -321,7 +260,7 @@ fn java_type(owner: &str, field: &str, ty: &FieldType, optional: bool, taken: &[
             (Scalar::Datetime, _) => "OffsetDateTime",
         }
         .to_owned(),
-        FieldType::Enum { .. } => super::view::enum_name(owner, field, taken),
+        FieldType::Enum { .. } => common::enum_name(owner, field, taken),
         FieldType::Named { name } => name.clone(),
         FieldType::List { item } => {
             format!("List<{}>", java_type(owner, field, item, true, taken))
@@ -352,9 +291,9 @@ fn operation(o: &Operation) -> JavaOperationView {
         params: o.params.clone(),
         request: o.request.as_ref().map(body),
         response: o.response.as_ref().map_or_else(|| "void".to_owned(), body),
-        status: match (o.method, &o.response) {
-            (_, None) => "NO_CONTENT",
-            (Method::Post, _) => "CREATED",
+        status: match common::status(o) {
+            204 => "NO_CONTENT",
+            201 => "CREATED",
             _ => "OK",
         },
         idempotent: o.method.is_idempotent(),
