@@ -10,10 +10,9 @@ use serde::Deserialize;
 
 use super::GenerateError;
 
-/// The templates shipped in the binary (the reference prototype is not part of the set).
+/// The templates shipped in the binary.
 #[derive(rust_embed::Embed)]
 #[folder = "templates/"]
-#[exclude = "rust-axum/prototype/*"]
 struct Embedded;
 
 /// Where a template's text comes from.
