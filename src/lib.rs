@@ -9,6 +9,7 @@ pub mod lang;
 pub mod check;
 pub mod cli;
 pub mod design;
+pub mod digest;
 pub mod exit;
 pub mod generate;
 pub mod plan;

@@ -165,7 +165,7 @@ pub fn stamp(spec: &Spec, options: &Options) -> Result<crate::plan::Stamp, Gener
         overrides: options.templates.clone(),
     };
     Ok(crate::plan::Stamp {
-        spec_hash: crate::plan::lock::hash(spec_json.as_bytes()),
+        spec_hash: crate::digest::hash(spec_json.as_bytes()),
         spec_json,
         templates_hash: source.hash()?,
     })

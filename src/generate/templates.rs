@@ -70,7 +70,7 @@ impl Source {
             all.push(0);
             all.extend_from_slice(text.as_bytes());
         }
-        Ok(crate::plan::lock::hash(&all))
+        Ok(crate::digest::hash(&all))
     }
 }
 
