@@ -8,8 +8,6 @@
 //! complete. Nothing here renders, writes or builds findings: `generate` and `check` call in.
 
 pub mod common;
-pub mod rust_axum;
-pub mod spring_boot;
 
 use crate::lang::Lang;
 use crate::spec::model::Stack;
@@ -89,12 +87,26 @@ impl Clash {
     }
 }
 
-/// The registry: the one place a new stack is added (besides its variant of [`Stack`]).
-pub fn of(stack: Stack) -> &'static StackDef {
-    match stack {
-        Stack::RustAxum => &rust_axum::STACK,
-        Stack::SpringBoot => &spring_boot::STACK,
-    }
+/// Declares each stack's module and maps its variant of [`Stack`] to the module's `STACK`, in an
+/// exhaustive `match`: a variant without a line here does not compile.
+macro_rules! registry {
+    ($($module:ident => $variant:ident,)+) => {
+        $(pub mod $module;)+
+
+        /// What msaforge knows about a stack.
+        pub fn of(stack: Stack) -> &'static StackDef {
+            match stack {
+                $(Stack::$variant => &$module::STACK,)+
+            }
+        }
+    };
+}
+
+// The registry: one line per stack, the only line a new stack adds outside its own files (and its
+// variant of `Stack`).
+registry! {
+    rust_axum => RustAxum,
+    spring_boot => SpringBoot,
 }
 
 /// Every stack, in [`Stack::ALL`] order.
