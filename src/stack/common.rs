@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::spec::Spec;
 use crate::spec::model::Method;
-use crate::spec::resolve::{Call, Context, Operation, TypeDef};
+use crate::spec::resolve::{Call, Context, Field, Operation, TypeDef};
 
 /// First port handed to services in local runs (compose and the end-to-end test); context `i` gets
 /// `BASE_PORT + i`.
@@ -46,6 +46,99 @@ pub fn enum_name(owner: &str, field: &str, taken: &[&str]) -> String {
 /// The versioned type of an event, `<context>.<event>.v1`, the same in every stack.
 pub fn event_type(context: &str, event: &str) -> String {
     format!("{context}.{}.v1", event.to_kebab_case())
+}
+
+/// A spec type or event as one stack's templates see it: its fields and the enums of its enum
+/// fields, spelt by the stack (`F` a field, `V` an enum value).
+#[derive(Debug, Serialize)]
+pub struct Record<F, V> {
+    /// The spec's name: a struct, record or class of that name.
+    pub name: String,
+    pub description: Option<String>,
+    pub fields: Vec<F>,
+    /// One enum per enum field, named as in OpenAPI (`ShelfStatus`).
+    pub enums: Vec<EnumOf<V>>,
+    /// For an event: its versioned type, `<context>.<event>.v1`, as in every stack.
+    pub event_type: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EnumOf<V> {
+    pub name: String,
+    pub values: Vec<V>,
+}
+
+/// How a stack spells the records of a context: a field of a record named `owner` (`taken`: the
+/// names its enums avoid) and an enum value.
+#[derive(Debug, Clone, Copy)]
+pub struct Spelling<F, V> {
+    pub field: fn(owner: &str, field: &Field, taken: &[&str]) -> F,
+    pub value: fn(&str) -> V,
+}
+
+impl<F, V> Spelling<F, V> {
+    /// The records of the types of `c`.
+    pub fn types(&self, c: &Context) -> Vec<Record<F, V>> {
+        let taken = taken(c);
+        c.types.iter().map(|t| self.record(t, &taken)).collect()
+    }
+
+    /// The records of the events `c` publishes, with their event types.
+    pub fn events(&self, c: &Context) -> Vec<Record<F, V>> {
+        let taken = taken(c);
+        c.publishes
+            .iter()
+            .map(|e| Record {
+                event_type: Some(event_type(&c.name, &e.name)),
+                ..self.fields(&e.name, e.description.as_ref(), &e.fields, &taken)
+            })
+            .collect()
+    }
+
+    /// The records of the peer's types that calls to it need (see [`Peer::types`]).
+    pub fn peer_types(&self, peer: &Peer) -> Vec<Record<F, V>> {
+        let taken = taken(peer.context);
+        peer.types()
+            .into_iter()
+            .map(|t| self.record(t, &taken))
+            .collect()
+    }
+
+    fn record(&self, t: &TypeDef, taken: &[&str]) -> Record<F, V> {
+        self.fields(&t.name, t.description.as_ref(), &t.fields, taken)
+    }
+
+    fn fields(
+        &self,
+        owner: &str,
+        description: Option<&String>,
+        fields: &[Field],
+        taken: &[&str],
+    ) -> Record<F, V> {
+        Record {
+            name: owner.to_owned(),
+            description: description.cloned(),
+            fields: fields
+                .iter()
+                .map(|f| (self.field)(owner, f, taken))
+                .collect(),
+            enums: fields
+                .iter()
+                .filter_map(|f| {
+                    Some(EnumOf {
+                        name: enum_name(owner, &f.name, taken),
+                        values: f
+                            .ty
+                            .enum_values()?
+                            .iter()
+                            .map(|v| (self.value)(v))
+                            .collect(),
+                    })
+                })
+                .collect(),
+            event_type: None,
+        }
+    }
 }
 
 /// The success status of an operation: 204 when it has no response body, else 201 for POST and

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::spec::Spec;
 use crate::spec::resolve::{Body, Field, FieldType, Operation, Scalar};
-use crate::stack::common::{self, CallPolicy, Peer, PeerAddress};
+use crate::stack::common::{self, CallPolicy, Peer, PeerAddress, Record, Spelling};
 
 #[derive(Debug, Serialize)]
 pub struct RustView {
@@ -28,16 +28,8 @@ pub struct RustView {
     pub needs_chrono: bool,
 }
 
-#[derive(Debug, Serialize)]
-pub struct RustTypeView {
-    pub name: String,
-    pub description: Option<String>,
-    pub fields: Vec<RustFieldView>,
-    /// Enums to declare beside the struct, one per enum field.
-    pub enums: Vec<RustEnumView>,
-    /// For an event: its versioned type, `<context>.<event>.v1`, as in every stack.
-    pub event_type: Option<String>,
-}
+/// A struct of a spec type or event, with the enums of its fields.
+pub type RustTypeView = Record<RustFieldView, RustVariantView>;
 
 #[derive(Debug, Serialize)]
 pub struct RustFieldView {
@@ -49,13 +41,6 @@ pub struct RustFieldView {
     pub rust_type: String,
     pub optional: bool,
     pub description: Option<String>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct RustEnumView {
-    /// `ShelfStatus`, the same name as in OpenAPI.
-    pub name: String,
-    pub values: Vec<RustVariantView>,
 }
 
 #[derive(Debug, Serialize)]
@@ -131,6 +116,15 @@ pub fn value(spec: &Spec, i: usize) -> minijinja::Value {
     minijinja::Value::from(minijinja::value::Serde(context(spec, i)))
 }
 
+/// How Rust spells a context's records.
+const SPELLING: Spelling<RustFieldView, RustVariantView> = Spelling {
+    field,
+    value: |v| RustVariantView {
+        value: v.to_owned(),
+        variant: v.to_upper_camel_case(),
+    },
+};
+
 pub fn context(spec: &Spec, i: usize) -> RustView {
     let c = &spec.contexts[i];
     let mut peers = common::peers(spec, c);
@@ -144,22 +138,10 @@ pub fn context(spec: &Spec, i: usize) -> RustView {
             .chain(c.publishes.iter().flat_map(|e| &e.fields))
             .chain(peer_types.flat_map(|p| p.types.iter().flat_map(|t| &t.fields)))
     };
-    let taken = common::taken(c);
     RustView {
         crate_name: c.name.to_snake_case(),
-        types: c
-            .types
-            .iter()
-            .map(|t| record(&t.name, t.description.as_ref(), &t.fields, &taken))
-            .collect(),
-        events: c
-            .publishes
-            .iter()
-            .map(|e| RustTypeView {
-                event_type: Some(common::event_type(&c.name, &e.name)),
-                ..record(&e.name, e.description.as_ref(), &e.fields, &taken)
-            })
-            .collect(),
+        types: SPELLING.types(c),
+        events: SPELLING.events(c),
         operations: c.operations.iter().map(operation).collect(),
         clients: peers.iter().map(|p| client(spec, p)).collect(),
         needs_uuid: compiled().any(|f| f.ty.uses(Scalar::Uuid)),
@@ -168,17 +150,12 @@ pub fn context(spec: &Spec, i: usize) -> RustView {
 }
 
 fn client(spec: &Spec, peer: &Peer) -> RustClientView {
-    let taken = common::taken(peer.context);
     RustClientView {
         address: PeerAddress::of(spec, peer.index),
         module: peer.context.name.to_snake_case(),
         client: format!("{}Client", peer.context.name.to_upper_camel_case()),
         title: peer.context.title.clone(),
-        types: peer
-            .types()
-            .into_iter()
-            .map(|t| record(&t.name, t.description.as_ref(), &t.fields, &taken))
-            .collect(),
+        types: SPELLING.peer_types(peer),
         calls: peer
             .calls
             .iter()
@@ -190,50 +167,18 @@ fn client(spec: &Spec, peer: &Peer) -> RustClientView {
     }
 }
 
-fn record(
-    name: &str,
-    description: Option<&String>,
-    fields: &[Field],
-    taken: &[&str],
-) -> RustTypeView {
-    RustTypeView {
-        name: name.to_owned(),
-        description: description.cloned(),
-        fields: fields
-            .iter()
-            .map(|f| {
-                let base = rust_type(name, &f.name, &f.ty, taken);
-                RustFieldView {
-                    name: f.name.clone(),
-                    rust_name: f.name.to_snake_case(),
-                    rust_type: if f.optional {
-                        format!("Option<{base}>")
-                    } else {
-                        base
-                    },
-                    optional: f.optional,
-                    description: f.description.clone(),
-                }
-            })
-            .collect(),
-        enums: fields
-            .iter()
-            .filter_map(|f| {
-                Some(RustEnumView {
-                    name: common::enum_name(name, &f.name, taken),
-                    values: f
-                        .ty
-                        .enum_values()?
-                        .iter()
-                        .map(|v| RustVariantView {
-                            value: v.clone(),
-                            variant: v.to_upper_camel_case(),
-                        })
-                        .collect(),
-                })
-            })
-            .collect(),
-        event_type: None,
+fn field(owner: &str, f: &Field, taken: &[&str]) -> RustFieldView {
+    let base = rust_type(owner, &f.name, &f.ty, taken);
+    RustFieldView {
+        name: f.name.clone(),
+        rust_name: f.name.to_snake_case(),
+        rust_type: if f.optional {
+            format!("Option<{base}>")
+        } else {
+            base
+        },
+        optional: f.optional,
+        description: f.description.clone(),
     }
 }
 

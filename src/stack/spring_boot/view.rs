@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::spec::Spec;
 use crate::spec::model::{Exposure, Method};
 use crate::spec::resolve::{Body, Field, FieldType, Operation, Scalar};
-use crate::stack::common::{self, CallPolicy, Peer, PeerAddress};
+use crate::stack::common::{self, CallPolicy, Peer, PeerAddress, Record, Spelling};
 
 #[derive(Debug, Serialize)]
 pub struct JavaView {
@@ -35,17 +35,8 @@ pub struct JavaView {
     pub clients: Vec<JavaClientView>,
 }
 
-#[derive(Debug, Serialize)]
-pub struct JavaTypeView {
-    /// The record's name: the spec's type name.
-    pub name: String,
-    pub description: Option<String>,
-    pub fields: Vec<JavaFieldView>,
-    /// Enums nested in the record, one per enum field.
-    pub enums: Vec<JavaEnumView>,
-    /// For an event: its versioned type, `<context>.<event>.v1`, as in every stack.
-    pub event_type: Option<String>,
-}
+/// A record of a spec type or event, with the enums nested in it.
+pub type JavaTypeView = Record<JavaFieldView, JavaEnumValueView>;
 
 #[derive(Debug, Serialize)]
 pub struct JavaFieldView {
@@ -59,13 +50,6 @@ pub struct JavaFieldView {
     /// `@JsonFormat(shape = JsonFormat.Shape.STRING)` (they travel as JSON strings in every stack).
     pub annotations: String,
     pub description: Option<String>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct JavaEnumView {
-    /// `ShelfStatus`, the same name as in OpenAPI.
-    pub name: String,
-    pub values: Vec<JavaEnumValueView>,
 }
 
 #[derive(Debug, Serialize)]
@@ -124,10 +108,18 @@ pub fn value(spec: &Spec, i: usize) -> minijinja::Value {
     minijinja::Value::from(minijinja::value::Serde(context(spec, i)))
 }
 
+/// How Java spells a context's records.
+const SPELLING: Spelling<JavaFieldView, JavaEnumValueView> = Spelling {
+    field,
+    value: |v| JavaEnumValueView {
+        value: v.to_owned(),
+        constant: v.to_shouty_snake_case(),
+    },
+};
+
 pub fn context(spec: &Spec, i: usize) -> JavaView {
     let c = &spec.contexts[i];
     let pascal = c.name.to_upper_camel_case();
-    let taken = common::taken(c);
     let package = c.java_package.clone();
     JavaView {
         package_dir: package.replace('.', "/"),
@@ -136,19 +128,8 @@ pub fn context(spec: &Spec, i: usize) -> JavaView {
         api: format!("{pascal}Api"),
         controller: format!("{pascal}Controller"),
         pascal,
-        types: c
-            .types
-            .iter()
-            .map(|t| record(&t.name, t.description.as_ref(), &t.fields, &taken))
-            .collect(),
-        events: c
-            .publishes
-            .iter()
-            .map(|e| JavaTypeView {
-                event_type: Some(common::event_type(&c.name, &e.name)),
-                ..record(&e.name, e.description.as_ref(), &e.fields, &taken)
-            })
-            .collect(),
+        types: SPELLING.types(c),
+        events: SPELLING.events(c),
         operations: c.operations.iter().map(operation).collect(),
         clients: common::peers(spec, c)
             .iter()
@@ -158,17 +139,12 @@ pub fn context(spec: &Spec, i: usize) -> JavaView {
 }
 
 fn client(spec: &Spec, peer: &Peer) -> JavaClientView {
-    let taken = common::taken(peer.context);
     let name = &peer.context.name;
     JavaClientView {
         address: PeerAddress::of(spec, peer.index),
         class: format!("{}Client", name.to_upper_camel_case()),
         field: name.to_lower_camel_case(),
-        types: peer
-            .types()
-            .into_iter()
-            .map(|t| record(&t.name, t.description.as_ref(), &t.fields, &taken))
-            .collect(),
+        types: SPELLING.peer_types(peer),
         calls: peer
             .calls
             .iter()
@@ -181,46 +157,14 @@ fn client(spec: &Spec, peer: &Peer) -> JavaClientView {
     }
 }
 
-fn record(
-    name: &str,
-    description: Option<&String>,
-    fields: &[Field],
-    taken: &[&str],
-) -> JavaTypeView {
-    JavaTypeView {
-        name: name.to_owned(),
-        description: description.cloned(),
-        fields: fields
-            .iter()
-            .map(|f| {
-                let java_type = java_type(name, &f.name, &f.ty, f.optional, taken);
-                JavaFieldView {
-                    name: f.name.clone(),
-                    annotations: annotations(f, &java_type),
-                    java_type,
-                    optional: f.optional,
-                    description: f.description.clone(),
-                }
-            })
-            .collect(),
-        enums: fields
-            .iter()
-            .filter_map(|f| {
-                Some(JavaEnumView {
-                    name: common::enum_name(name, &f.name, taken),
-                    values: f
-                        .ty
-                        .enum_values()?
-                        .iter()
-                        .map(|v| JavaEnumValueView {
-                            value: v.clone(),
-                            constant: v.to_shouty_snake_case(),
-                        })
-                        .collect(),
-                })
-            })
-            .collect(),
-        event_type: None,
+fn field(owner: &str, f: &Field, taken: &[&str]) -> JavaFieldView {
+    let java_type = java_type(owner, &f.name, &f.ty, f.optional, taken);
+    JavaFieldView {
+        name: f.name.clone(),
+        annotations: annotations(f, &java_type),
+        java_type,
+        optional: f.optional,
+        description: f.description.clone(),
     }
 }
 
