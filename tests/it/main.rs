@@ -12,6 +12,7 @@ mod e2e;
 mod fixtures;
 mod generate;
 mod harness;
+mod infra;
 mod props;
 mod regenerate;
 mod scripted;
