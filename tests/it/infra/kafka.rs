@@ -5,11 +5,13 @@
 //! short JVM each (about a second): fine for a handful of records, not for load.
 
 use std::ffi::OsString;
+use std::fmt::Write as _;
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
-use std::time::Duration;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
 
 use super::process::{Launch, Server};
 
@@ -97,6 +99,7 @@ impl Kafka {
     }
 
     fn start_with(java: PathBuf, lib: PathBuf) -> Self {
+        let since = Instant::now();
         let dir = super::instance_dir("kafka");
         let config = dir.path().join("server.properties");
         let classpath = classpath(&lib);
@@ -111,7 +114,7 @@ impl Kafka {
             );
             String::from_utf8_lossy(&out.stdout).trim().to_owned()
         };
-        let cluster_id = tool(&["kafka.tools.StorageTool", "random-uuid"]);
+        let cluster_id = new_cluster_id();
         write_config(&config, dir.path(), super::free_port(), super::free_port());
         tool(&[
             "kafka.tools.StorageTool",
@@ -144,6 +147,7 @@ impl Kafka {
             wait_ready(&mut server, &java, &lib, port, &cluster_id)?;
             Ok((server, port))
         });
+        super::started("Kafka", port, since);
         Self {
             server,
             port,
@@ -215,7 +219,8 @@ impl Kafka {
             let key = record
                 .key
                 .map_or_else(|| NULL.to_string(), |k| plain(k).to_owned());
-            input += &format!("{headers}{FIELD}{key}{FIELD}{}\n", plain(record.value));
+            writeln!(input, "{headers}{FIELD}{key}{FIELD}{}", plain(record.value))
+                .expect("write to a String");
         }
         let props = [
             "parse.key=true".to_owned(),
@@ -329,6 +334,7 @@ impl Kafka {
     /// Starts the broker again, stopping it first if it runs: same ports, same logs.
     pub fn restart(&mut self) {
         self.server.stop();
+        let since = Instant::now();
         self.server.spawn();
         if let Err(log) = wait_ready(
             &mut self.server,
@@ -339,7 +345,17 @@ impl Kafka {
         ) {
             panic!("Kafka did not start again on port {}:\n{log}", self.port);
         }
+        super::started("Kafka (restarted)", self.port, since);
     }
+}
+
+/// A cluster id no other node on this machine has: 22 base64url characters (16 bytes, as
+/// `StorageTool random-uuid` makes, without a JVM start), the last one `A` so the bits past the
+/// 16th byte are zero.
+fn new_cluster_id() -> String {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed) % 1_000_000;
+    format!("msaforge{:07}{n:06}A", std::process::id() % 10_000_000)
 }
 
 fn write_config(config: &Path, dir: &Path, port: u16, controller: u16) {

@@ -8,7 +8,7 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::process::{Launch, Server};
 
@@ -49,8 +49,12 @@ impl Mariadb {
     }
 
     fn start_with(programs: Programs) -> Self {
+        let since = Instant::now();
         let dir = super::instance_dir("mariadb");
         let data = dir.path().join("data");
+        // A tmpdir of its own: bootstraps running at once in /tmp clash on temporary table names.
+        let tmp = dir.path().join("tmp");
+        std::fs::create_dir(&tmp).expect("create the tmpdir");
         let user = run_as();
         if let Some((_, owner)) = &user {
             super::give_to(dir.path(), *owner);
@@ -59,6 +63,7 @@ impl Mariadb {
         install
             .arg("--no-defaults")
             .arg(format!("--datadir={}", data.display()))
+            .arg(format!("--tmpdir={}", tmp.display()))
             .args(["--auth-root-authentication-method=normal", "--skip-test-db"])
             .arg("--skip-name-resolve")
             .args(INNODB);
@@ -96,6 +101,7 @@ impl Mariadb {
             wait_ready(&mut server, &programs.client, port, &data)?;
             Ok((server, port))
         });
+        super::started("MariaDB", port, since);
         Self {
             server,
             port,
@@ -149,10 +155,12 @@ impl Mariadb {
     /// Starts the server again, stopping it first if it runs: same port, same data.
     pub fn restart(&mut self) {
         self.server.stop();
+        let since = Instant::now();
         self.server.spawn();
         if let Err(log) = wait_ready(&mut self.server, &self.client, self.port, &self.data) {
             panic!("MariaDB did not start again on port {}:\n{log}", self.port);
         }
+        super::started("MariaDB (restarted)", self.port, since);
     }
 }
 
@@ -166,6 +174,7 @@ fn server_args(
     let mut args: Vec<OsString> = vec![
         "--no-defaults".into(),
         format!("--datadir={}", data.display()).into(),
+        format!("--tmpdir={}", dir.join("tmp").display()).into(),
         format!("--socket={}", dir.join("mariadbd.sock").display()).into(),
         format!("--pid-file={}", dir.join("mariadbd.pid").display()).into(),
         format!("--init-file={}", init.display()).into(),

@@ -192,6 +192,14 @@ fn run(cmd: &mut Command, input: Option<&str>, timeout: Duration) -> Output {
     }
 }
 
+/// Says on stderr how long a start took (shown with `--nocapture` and for failed tests).
+fn started(what: &str, port: u16, since: Instant) {
+    eprintln!(
+        "infra: {what} ready on 127.0.0.1:{port} after {:.1} s",
+        since.elapsed().as_secs_f64()
+    );
+}
+
 /// Polls `probe` every 100 ms until it gives a value, `alive` says the server died (`Err` with
 /// its log), or `timeout` passes (a panic naming `what`).
 fn wait_until<T>(

@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::process::{Launch, Server};
 
@@ -43,6 +43,7 @@ impl Postgres {
     }
 
     fn start_with(bin: PathBuf) -> Self {
+        let since = Instant::now();
         let dir = super::instance_dir("postgres");
         let data = dir.path().join("data");
         let owner = run_as();
@@ -82,6 +83,7 @@ impl Postgres {
             wait_ready(&mut server, &bin, port, &data)?;
             Ok((server, port))
         });
+        super::started("PostgreSQL", port, since);
         Self {
             server,
             port,
@@ -132,6 +134,7 @@ impl Postgres {
     /// Starts the server again, stopping it first if it runs: same port, same data.
     pub fn restart(&mut self) {
         self.server.stop();
+        let since = Instant::now();
         self.server.spawn();
         if let Err(log) = wait_ready(&mut self.server, &self.bin, self.port, &self.data) {
             panic!(
@@ -139,6 +142,7 @@ impl Postgres {
                 self.port
             );
         }
+        super::started("PostgreSQL (restarted)", self.port, since);
     }
 
     /// The cluster's data directory (`postmaster.pid` is there while it runs).

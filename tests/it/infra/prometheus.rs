@@ -35,6 +35,7 @@ impl Prometheus {
     pub fn start_with_files(config: &str, files: &[(&str, &str)]) -> Option<Self> {
         let program = super::find_program("prometheus", &[])
             .or_else(|| super::missing("prometheus", INSTALL))?;
+        let since = Instant::now();
         let tmp = super::instance_dir("prometheus");
         let dir = tmp.path().to_owned();
         for (name, text) in std::iter::once(&("prometheus.yml", config)).chain(files) {
@@ -69,6 +70,7 @@ impl Prometheus {
             )?;
             Ok((server, port))
         });
+        super::started("Prometheus", port, since);
         Some(Self {
             _server: server,
             port,

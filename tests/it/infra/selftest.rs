@@ -400,26 +400,38 @@ fn orphan_child() {
     std::thread::sleep(Duration::from_secs(120));
 }
 
+/// A child test process, killed with SIGKILL and reaped when dropped.
+struct ChildTest(std::process::Child);
+
+impl Drop for ChildTest {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 #[test]
 fn no_server_outlives_a_killed_test_process() {
-    let mut child = Command::new(std::env::current_exe().expect("the test binary"))
-        .args([
-            "infra::selftest::orphan_child",
-            "--exact",
-            "--ignored",
-            "--nocapture",
-        ])
-        .env("MSAFORGE_INFRA_ORPHAN_CHILD", "1")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start the child test process");
-    let stdout = BufReader::new(child.stdout.take().expect("its stdout"));
+    let mut child = ChildTest(
+        Command::new(std::env::current_exe().expect("the test binary"))
+            .args([
+                "infra::selftest::orphan_child",
+                "--exact",
+                "--ignored",
+                "--nocapture",
+            ])
+            .env("MSAFORGE_INFRA_ORPHAN_CHILD", "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the child test process"),
+    );
+    let stdout = BufReader::new(child.0.stdout.take().expect("its stdout"));
     let said = stdout
         .lines()
         .map_while(Result::ok)
         .find(|line| line.starts_with("READY ") || line == "MISSING")
-        .expect("the child started a cluster");
+        .expect("the child started a cluster or said it is missing");
     let Some(data) = said.strip_prefix("READY ") else {
         return; // PostgreSQL is missing: the child said SKIPPED
     };
@@ -431,8 +443,7 @@ fn no_server_outlives_a_killed_test_process() {
         "the postmaster {postmaster} is not running"
     );
 
-    child.kill().expect("SIGKILL the child");
-    child.wait().expect("reap it");
+    drop(child); // SIGKILL: no unwinding, no destructor runs in the child
     let started = Instant::now();
     while (live(&postmaster) || data.exists()) && started.elapsed() < Duration::from_secs(20) {
         std::thread::sleep(Duration::from_millis(100));
