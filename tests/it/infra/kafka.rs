@@ -2,10 +2,10 @@
 //! Central jars that `.ci/kafka-lib` caches, on two free 127.0.0.1 ports, its log dirs formatted
 //! with a fresh cluster id; ready once Kafka's own `ClusterTool` reads that cluster id back over
 //! the client port (a metadata request). Clients are Kafka's console tools on the same jars, one
-//! short JVM each (about a second): fine for a handful of records, not for load.
+//! short JVM each (about a second): fine for a handful of records, not for load
+//! (`console.rs`: their text formats).
 
 use std::ffi::OsString;
-use std::fmt::Write as _;
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -14,6 +14,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use super::process::{Launch, Server};
+
+mod console;
+pub use console::{Outgoing, Record};
 
 /// The version `.ci/kafka-lib` fetches by default; its cache dir is where tests look first.
 const VERSION: &str = "4.1.1";
@@ -35,42 +38,6 @@ const TOOL_JVM: [&str; 5] = [
     "-XX:-UsePerfData",
     "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
 ];
-// Separators of the console tools' text formats that no test payload contains.
-const FIELD: char = '\u{1f}';
-const RECORD: char = '\u{1e}';
-const HEADERS: char = '\u{1c}';
-const HEADER_KEY: char = '\u{1d}';
-const NULL: char = '\u{15}';
-
-/// A record read back by `Kafka::consume`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Record {
-    pub partition: u32,
-    pub offset: u64,
-    pub key: Option<String>,
-    pub value: Option<String>,
-    /// In the order the producer wrote them; `None` for a header with a null value.
-    pub headers: Vec<(String, Option<String>)>,
-}
-
-impl Record {
-    /// The value of the first header named `name`.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k == name)
-            .and_then(|(_, v)| v.as_deref())
-    }
-}
-
-/// A record to write with `Kafka::produce_all`.
-#[derive(Clone, Copy, Debug)]
-pub struct Outgoing<'a> {
-    pub key: Option<&'a str>,
-    pub value: &'a str,
-    pub headers: &'a [(&'a str, &'a str)],
-}
-
 /// A running Kafka node; dropping it stops it and removes its logs.
 #[derive(Debug)]
 pub struct Kafka {
@@ -201,42 +168,9 @@ impl Kafka {
 
     /// Writes `records` in order with one producer.
     pub fn produce_all(&self, topic: &str, records: &[Outgoing<'_>]) {
-        let mut input = String::new();
-        for record in records {
-            let headers: Vec<String> = record
-                .headers
-                .iter()
-                .map(|(k, v)| {
-                    assert!(!k.is_empty() && !k.contains(':'), "header name {k:?}");
-                    format!("{}{HEADER_KEY}{}", plain(k), plain(v))
-                })
-                .collect();
-            let headers = if headers.is_empty() {
-                NULL.to_string()
-            } else {
-                headers.join(&HEADERS.to_string())
-            };
-            let key = record
-                .key
-                .map_or_else(|| NULL.to_string(), |k| plain(k).to_owned());
-            writeln!(input, "{headers}{FIELD}{key}{FIELD}{}", plain(record.value))
-                .expect("write to a String");
-        }
-        let props = [
-            "parse.key=true".to_owned(),
-            "parse.headers=true".to_owned(),
-            format!("key.separator={FIELD}"),
-            format!("headers.delimiter={FIELD}"),
-            format!("headers.separator={HEADERS}"),
-            format!("headers.key.separator={HEADER_KEY}"),
-            format!("null.marker={NULL}"),
-        ];
-        let mut args = vec!["--topic".to_owned(), topic.to_owned()];
-        args.extend(["--producer-property".to_owned(), "acks=all".to_owned()]);
-        for prop in props {
-            args.extend(["--property".to_owned(), prop]);
-        }
+        let args = console::producer_args(topic);
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let input = console::producer_input(records);
         let out = self.tool(
             "org.apache.kafka.tools.ConsoleProducer",
             &args,
@@ -253,36 +187,7 @@ impl Kafka {
     /// when the group has none, committed as it goes), waiting at most `idle` for the next one;
     /// fewer than `n` when no more came in time.
     pub fn consume(&self, topic: &str, group: &str, n: usize, idle: Duration) -> Vec<Record> {
-        let (n, idle_ms) = (n.to_string(), idle.as_millis().to_string());
-        let mut args: Vec<String> = [
-            "--topic",
-            topic,
-            "--group",
-            group,
-            "--from-beginning",
-            "--max-messages",
-            &n,
-            "--timeout-ms",
-            &idle_ms,
-        ]
-        .map(str::to_owned)
-        .into();
-        // One record per poll, so what the group commits on exit is exactly what was printed.
-        for prop in ["max.poll.records=1", "isolation.level=read_committed"] {
-            args.extend(["--consumer-property".to_owned(), prop.to_owned()]);
-        }
-        for prop in [
-            "print.partition=true".to_owned(),
-            "print.offset=true".to_owned(),
-            "print.headers=true".to_owned(),
-            "print.key=true".to_owned(),
-            format!("key.separator={FIELD}"),
-            format!("headers.separator={HEADERS}"),
-            format!("line.separator={RECORD}"),
-            format!("null.literal={NULL}"),
-        ] {
-            args.extend(["--property".to_owned(), prop]);
-        }
+        let args = console::consumer_args(topic, group, n, idle);
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let out = self.tool(
             "org.apache.kafka.tools.consumer.ConsoleConsumer",
@@ -296,11 +201,7 @@ impl Kafka {
             "consuming {topic} failed:\n{}",
             text(&out)
         );
-        String::from_utf8_lossy(&out.stdout)
-            .split(RECORD)
-            .filter(|r| !r.is_empty())
-            .map(parse_record)
-            .collect()
+        console::parse_records(&String::from_utf8_lossy(&out.stdout))
     }
 
     /// Runs a Kafka command-line class against this node (`--bootstrap-server` is added) and
@@ -418,47 +319,6 @@ fn wait_ready(
                 .then_some(())
         },
     )
-}
-
-fn parse_record(text: &str) -> Record {
-    let fields: Vec<&str> = text.splitn(5, FIELD).collect();
-    let [partition, offset, headers, key, value] = fields[..] else {
-        panic!("not a console consumer record: {text:?}");
-    };
-    let number = |field: &str, label: &str| -> u64 {
-        field
-            .strip_prefix(label)
-            .and_then(|n| n.parse().ok())
-            .unwrap_or_else(|| panic!("no {label} in {text:?}"))
-    };
-    let nullable = |s: &str| (s != NULL.to_string()).then(|| s.to_owned());
-    let headers = if headers == "NO_HEADERS" {
-        Vec::new()
-    } else {
-        headers
-            .split(HEADERS)
-            .map(|h| {
-                let (k, v) = h.split_once(':').unwrap_or_else(|| panic!("header {h:?}"));
-                (k.to_owned(), nullable(v))
-            })
-            .collect()
-    };
-    Record {
-        partition: u32::try_from(number(partition, "Partition:")).expect("a partition number"),
-        offset: number(offset, "Offset:"),
-        key: nullable(key),
-        value: nullable(value),
-        headers,
-    }
-}
-
-/// Text the console tools' line format can carry unchanged.
-fn plain(s: &str) -> &str {
-    assert!(
-        !s.contains(['\n', '\r', FIELD, RECORD, HEADERS, HEADER_KEY, NULL]),
-        "{s:?}: the console producer takes one line per record, without ASCII separators"
-    );
-    s
 }
 
 fn classpath(lib: &Path) -> OsString {

@@ -42,9 +42,9 @@ pub const REQUIRED: &str = "MSAFORGE_DATA_REQUIRED";
 fn missing<T>(what: &str, install: &str) -> Option<T> {
     assert!(
         std::env::var_os(REQUIRED).is_none(),
-        "{REQUIRED} is set but {what} is missing ({install})"
+        "{REQUIRED} is set but this test needs {what} ({install})"
     );
-    eprintln!("SKIPPED: {what} is missing ({install}; set {REQUIRED}=1 to make this a failure)");
+    eprintln!("SKIPPED: missing {what} ({install}; set {REQUIRED}=1 to make this a failure)");
     None
 }
 
