@@ -103,7 +103,7 @@ impl Kafka {
                 config.clone().into(),
             ]);
             let launch = Launch {
-                name: "kafka",
+                name: "Kafka",
                 program: java.clone(),
                 args,
                 env: Vec::new(),
@@ -234,19 +234,9 @@ impl Kafka {
 
     /// Starts the broker again, stopping it first if it runs: same ports, same logs.
     pub fn restart(&mut self) {
-        self.server.stop();
-        let since = Instant::now();
-        self.server.spawn();
-        if let Err(log) = wait_ready(
-            &mut self.server,
-            &self.java,
-            &self.lib,
-            self.port,
-            &self.cluster_id,
-        ) {
-            panic!("Kafka did not start again on port {}:\n{log}", self.port);
-        }
-        super::started("Kafka (restarted)", self.port, since);
+        let (java, lib, port, id) = (&self.java, &self.lib, self.port, &self.cluster_id);
+        self.server
+            .restart(port, |server| wait_ready(server, java, lib, port, id));
     }
 }
 

@@ -1,8 +1,8 @@
 //! A MariaDB server of its own (Debian's `mariadb-server`; what the `mysql` store runs against in
 //! the tests): `mariadb-install-db` on a temp datadir, `mariadbd --no-defaults` on a free
 //! 127.0.0.1 port (never the system service or /etc/mysql), with a password user that an init
-//! file (re)creates at every start, ready once that user reads back this server's datadir over
-//! TCP. As root, the server runs as the `mysql` user on a dir handed to it (else `--user=root`).
+//! file (re)creates at every start, SQL through the `mariadb` client over TCP. As root, the
+//! server runs as the `mysql` user on a dir handed to it (else `--user=root`).
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -10,23 +10,40 @@ use std::process::Command;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use super::process::{Launch, Server};
+use super::database::{Database, Engine, PASSWORD, USER};
+use super::process::Launch;
 
-const USER: &str = "msaforge";
-const PASSWORD: &str = "msaforge";
-const START_TIMEOUT: Duration = Duration::from_secs(60);
 const CLIENT_TIMEOUT: Duration = Duration::from_secs(60);
 /// Small InnoDB files and buffers: a test database holds a few rows.
 const INNODB: [&str; 2] = ["--innodb-buffer-pool-size=32M", "--innodb-log-file-size=8M"];
 
-/// A running MariaDB server; dropping it stops it and removes its data.
+/// A running MariaDB server (the methods are `Database`'s); dropping it stops it and removes
+/// its data.
+pub type Mariadb = Database<Maria>;
+
+/// MariaDB's client.
 #[derive(Debug)]
-pub struct Mariadb {
-    server: Server,
-    port: u16,
+pub struct Maria {
     client: PathBuf,
-    data: PathBuf,
-    _dir: tempfile::TempDir,
+}
+
+impl Engine for Maria {
+    const NAME: &'static str = "MariaDB";
+    const SCHEME: &'static str = "mysql";
+    const ADMIN_DB: &'static str = "mysql";
+
+    fn create_database(name: &str) -> String {
+        format!("CREATE DATABASE `{name}`")
+    }
+
+    fn whoami(data: &Path) -> (&'static str, String) {
+        // MariaDB reports its datadir with a trailing slash.
+        ("SELECT @@datadir", format!("{}/", data.display()))
+    }
+
+    fn client(&self, port: u16, db: &str, sql: &str) -> Result<String, String> {
+        client(&self.client, port, db, sql)
+    }
 }
 
 struct Programs {
@@ -35,133 +52,80 @@ struct Programs {
     client: PathBuf,
 }
 
-impl Mariadb {
-    /// A server for this test alone; `None` (skipped) when MariaDB is not installed.
+impl Database<Maria> {
+    /// A server for this test alone (for tests that stop or restart it); `None` (skipped) when
+    /// MariaDB is not installed.
     pub fn start() -> Option<Self> {
-        Some(Self::start_with(programs()?))
+        Some(start_with(programs()?))
     }
 
     /// The server this test process shares: take a database of its own with `fresh_database`.
+    /// Never stopped by a test; it goes when the process exits.
     pub fn shared() -> Option<&'static Self> {
         static SHARED: OnceLock<Mariadb> = OnceLock::new();
         let programs = programs()?;
-        Some(SHARED.get_or_init(|| Self::start_with(programs)))
+        Some(SHARED.get_or_init(|| start_with(programs)))
     }
+}
 
-    fn start_with(programs: Programs) -> Self {
-        let since = Instant::now();
-        let dir = super::instance_dir("mariadb");
-        let data = dir.path().join("data");
-        // A tmpdir of its own: bootstraps running at once in /tmp clash on temporary table names.
-        let tmp = dir.path().join("tmp");
-        std::fs::create_dir(&tmp).expect("create the tmpdir");
-        let user = run_as();
-        if let Some((_, owner)) = &user {
-            super::give_to(dir.path(), *owner);
-        }
-        let mut install = Command::new(&programs.install);
-        install
-            .arg("--no-defaults")
-            .arg(format!("--datadir={}", data.display()))
-            .arg(format!("--tmpdir={}", tmp.display()))
-            .args(["--auth-root-authentication-method=normal", "--skip-test-db"])
-            .arg("--skip-name-resolve")
-            .args(INNODB);
-        if let Some((name, _)) = &user {
-            install.arg(format!("--user={name}"));
-        }
-        let out = super::run(&mut install, None, START_TIMEOUT);
-        assert!(
-            out.status.success(),
-            "mariadb-install-db failed:\n{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let init = dir.path().join("init.sql");
-        std::fs::write(
+fn start_with(programs: Programs) -> Mariadb {
+    let Programs {
+        server,
+        install,
+        client,
+    } = programs;
+    let since = Instant::now();
+    let dir = super::instance_dir("mariadb");
+    let data = dir.path().join("data");
+    // A tmpdir of its own: bootstraps running at once in /tmp clash on temporary table names.
+    let tmp = dir.path().join("tmp");
+    std::fs::create_dir(&tmp).expect("create the tmpdir");
+    let init = dir.path().join("init.sql");
+    std::fs::write(
+        &init,
+        format!(
+            "CREATE USER IF NOT EXISTS '{USER}'@'%' IDENTIFIED BY '{PASSWORD}';\n\
+             GRANT ALL PRIVILEGES ON *.* TO '{USER}'@'%' WITH GRANT OPTION;\n"
+        ),
+    )
+    .expect("write the init file");
+    let user = run_as();
+    if let Some((_, owner)) = &user {
+        super::give_to(dir.path(), *owner);
+    }
+    let mut cmd = Command::new(&install);
+    cmd.arg("--no-defaults")
+        .arg(format!("--datadir={}", data.display()))
+        .arg(format!("--tmpdir={}", tmp.display()))
+        .args(["--auth-root-authentication-method=normal", "--skip-test-db"])
+        .arg("--skip-name-resolve")
+        .args(INNODB);
+    if let Some((name, _)) = &user {
+        cmd.arg(format!("--user={name}"));
+    }
+    let out = super::run(&mut cmd, None, Duration::from_secs(60));
+    assert!(
+        out.status.success(),
+        "mariadb-install-db failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (instance, data_dir) = (dir.path().to_owned(), data.clone());
+    let launch = move |port| Launch {
+        name: "MariaDB",
+        program: server.clone(),
+        args: server_args(
+            &data_dir,
+            &instance,
             &init,
-            format!(
-                "CREATE USER IF NOT EXISTS '{USER}'@'%' IDENTIFIED BY '{PASSWORD}';\n\
-                 GRANT ALL PRIVILEGES ON *.* TO '{USER}'@'%' WITH GRANT OPTION;\n"
-            ),
-        )
-        .expect("write the init file");
-        let log = dir.path().join("mariadb.log");
-        let (server, port) = super::start_on_free_ports("MariaDB", || {
-            let port = super::free_port();
-            let launch = Launch {
-                name: "mariadb",
-                program: programs.server.clone(),
-                args: server_args(&data, dir.path(), &init, port, user.as_ref().map(|u| u.0)),
-                env: Vec::new(),
-                graceful: "TERM",
-                quick: "KILL",
-            };
-            let mut server = Server::start(launch, dir.path(), log.clone());
-            wait_ready(&mut server, &programs.client, port, &data)?;
-            Ok((server, port))
-        });
-        super::started("MariaDB", port, since);
-        Self {
-            server,
             port,
-            client: programs.client,
-            data,
-            _dir: dir,
-        }
-    }
-
-    pub fn port(&self) -> u16 {
-        self.port
-    }
-
-    /// `mysql://msaforge:msaforge@127.0.0.1:PORT/<db>` (the user has every privilege).
-    pub fn url(&self, db: &str) -> String {
-        format!("mysql://{USER}:{PASSWORD}@127.0.0.1:{}/{db}", self.port)
-    }
-
-    pub fn create_database(&self, name: &str) {
-        assert!(
-            !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'),
-            "{name:?}: use letters, digits and `_` for a database name"
-        );
-        self.sql("mysql", &format!("CREATE DATABASE `{name}`"));
-    }
-
-    /// Creates a database with a name no other test uses (on the shared server) and returns it.
-    pub fn fresh_database(&self, prefix: &str) -> String {
-        let name = super::unique_name(prefix);
-        self.create_database(&name);
-        name
-    }
-
-    /// Runs `sql` (one or more statements) in `db` with the `mariadb` client over TCP, failing
-    /// the test on an error; the rows of every query, tab between columns, one per line.
-    pub fn sql(&self, db: &str, sql: &str) -> String {
-        self.try_sql(db, sql)
-            .unwrap_or_else(|e| panic!("mariadb in {db} failed on {sql:?}:\n{e}"))
-    }
-
-    /// `sql`, with an error (connection refused, a failed statement) as `Err(the client's message)`.
-    pub fn try_sql(&self, db: &str, sql: &str) -> Result<String, String> {
-        client(&self.client, self.port, db, sql)
-    }
-
-    /// Stops the server (a normal shutdown); the data and port stay.
-    pub fn stop(&mut self) {
-        self.server.stop();
-    }
-
-    /// Starts the server again, stopping it first if it runs: same port, same data.
-    pub fn restart(&mut self) {
-        self.server.stop();
-        let since = Instant::now();
-        self.server.spawn();
-        if let Err(log) = wait_ready(&mut self.server, &self.client, self.port, &self.data) {
-            panic!("MariaDB did not start again on port {}:\n{log}", self.port);
-        }
-        super::started("MariaDB (restarted)", self.port, since);
-    }
+            user.as_ref().map(|u| u.0),
+        ),
+        env: Vec::new(),
+        graceful: "TERM",
+        quick: "KILL",
+    };
+    Database::start_server(Maria { client }, dir, data, launch, since)
 }
 
 fn server_args(
@@ -190,25 +154,6 @@ fn server_args(
         args.push(format!("--user={user}").into());
     }
     args
-}
-
-fn wait_ready(
-    server: &mut Server,
-    client_bin: &Path,
-    port: u16,
-    data: &Path,
-) -> Result<(), String> {
-    // MariaDB reports its datadir with a trailing slash.
-    let want = format!("{}/", data.display());
-    super::wait_until(
-        "MariaDB to answer a query",
-        START_TIMEOUT,
-        || server.alive(),
-        || {
-            let got = client(client_bin, port, "mysql", "SELECT @@datadir");
-            (got.as_deref() == Ok(want.as_str())).then_some(())
-        },
-    )
 }
 
 fn client(program: &Path, port: u16, db: &str, sql: &str) -> Result<String, String> {

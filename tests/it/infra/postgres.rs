@@ -1,37 +1,52 @@
 //! A PostgreSQL cluster of its own (Debian's server binaries): `initdb` in a temp dir, `postgres`
-//! on a free 127.0.0.1 port with password (SCRAM) authentication, ready once `psql` reads back
-//! this cluster's data directory. As root, both run as the `postgres` user (`setpriv`) on a dir
-//! handed to that user. `fsync=off`: the data survives a stop or a killed server, not a machine
-//! crash, which no test makes.
+//! on a free 127.0.0.1 port with password (SCRAM) authentication, SQL through `psql`. As root,
+//! both run as the `postgres` user (`setpriv`) on a dir handed to that user. `fsync=off`: the
+//! data survives a stop or a killed server, not a machine crash, which no test makes.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use super::process::{Launch, Server};
+use super::database::{Database, Engine, PASSWORD, USER};
+use super::process::Launch;
 
-const USER: &str = "msaforge";
-const PASSWORD: &str = "msaforge";
-const START_TIMEOUT: Duration = Duration::from_secs(60);
 const CLIENT_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// A running PostgreSQL cluster; dropping it stops it and removes its data.
+/// A running PostgreSQL cluster (the methods are `Database`'s); dropping it stops it and
+/// removes its data.
+pub type Postgres = Database<Pg>;
+
+/// PostgreSQL's binaries.
 #[derive(Debug)]
-pub struct Postgres {
-    server: Server,
-    port: u16,
+pub struct Pg {
     bin: PathBuf,
-    data: PathBuf,
-    // Dropped after `server` (fields drop in order): the data goes once the server has stopped.
-    _dir: tempfile::TempDir,
 }
 
-impl Postgres {
+impl Engine for Pg {
+    const NAME: &'static str = "PostgreSQL";
+    const SCHEME: &'static str = "postgres";
+    const ADMIN_DB: &'static str = "postgres";
+
+    fn create_database(name: &str) -> String {
+        format!("CREATE DATABASE \"{name}\"")
+    }
+
+    fn whoami(data: &Path) -> (&'static str, String) {
+        let query = "SELECT current_setting('data_directory')";
+        (query, data.display().to_string())
+    }
+
+    fn client(&self, port: u16, db: &str, sql: &str) -> Result<String, String> {
+        psql(&self.bin, port, db, sql)
+    }
+}
+
+impl Database<Pg> {
     /// A cluster for this test alone (for tests that stop or restart it); `None` (skipped) when
     /// PostgreSQL is not installed.
     pub fn start() -> Option<Self> {
-        Some(Self::start_with(bin_dir()?))
+        Some(start_with(bin_dir()?))
     }
 
     /// The cluster this test process shares: take a database of its own with `fresh_database`.
@@ -39,134 +54,43 @@ impl Postgres {
     pub fn shared() -> Option<&'static Self> {
         static SHARED: OnceLock<Postgres> = OnceLock::new();
         let bin = bin_dir()?;
-        Some(SHARED.get_or_init(|| Self::start_with(bin)))
-    }
-
-    fn start_with(bin: PathBuf) -> Self {
-        let since = Instant::now();
-        let dir = super::instance_dir("postgres");
-        let data = dir.path().join("data");
-        let owner = run_as();
-        if let Some(owner) = owner {
-            super::give_to(dir.path(), owner);
-        }
-        let pwfile = dir.path().join("password");
-        std::fs::write(&pwfile, PASSWORD).expect("write the password file");
-        if let Some(owner) = owner {
-            super::give_to(&pwfile, owner);
-        }
-        let mut initdb = as_owner(owner, &bin.join("initdb"));
-        initdb
-            .arg("-D")
-            .arg(&data)
-            .args([
-                "-U",
-                USER,
-                "--auth=scram-sha-256",
-                "--no-sync",
-                "--no-locale",
-            ])
-            .args(["-E", "UTF8"])
-            .arg(format!("--pwfile={}", pwfile.display()));
-        let out = super::run(&mut initdb, None, START_TIMEOUT);
-        assert!(
-            out.status.success(),
-            "initdb failed:\n{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let log = dir.path().join("postgres.log");
-        let (server, port) = super::start_on_free_ports("PostgreSQL", || {
-            let port = super::free_port();
-            let launch = launch(owner, &bin, &data, dir.path(), port);
-            let mut server = Server::start(launch, dir.path(), log.clone());
-            wait_ready(&mut server, &bin, port, &data)?;
-            Ok((server, port))
-        });
-        super::started("PostgreSQL", port, since);
-        Self {
-            server,
-            port,
-            bin,
-            data,
-            _dir: dir,
-        }
-    }
-
-    pub fn port(&self) -> u16 {
-        self.port
-    }
-
-    /// `postgres://msaforge:msaforge@127.0.0.1:PORT/<db>` (the user is a superuser).
-    pub fn url(&self, db: &str) -> String {
-        format!("postgres://{USER}:{PASSWORD}@127.0.0.1:{}/{db}", self.port)
-    }
-
-    pub fn create_database(&self, name: &str) {
-        assert_identifier(name);
-        self.sql("postgres", &format!("CREATE DATABASE \"{name}\""));
-    }
-
-    /// Creates a database with a name no other test uses (on the shared cluster) and returns it.
-    pub fn fresh_database(&self, prefix: &str) -> String {
-        let name = super::unique_name(prefix);
-        self.create_database(&name);
-        name
-    }
-
-    /// Runs `sql` (one or more statements) in `db` with `psql`, failing the test on an error;
-    /// the rows of every query, `|` between columns, one per line.
-    pub fn sql(&self, db: &str, sql: &str) -> String {
-        self.try_sql(db, sql)
-            .unwrap_or_else(|e| panic!("psql in {db} failed on {sql:?}:\n{e}"))
-    }
-
-    /// `sql`, with an error (connection refused, a failed statement) as `Err(psql's message)`.
-    pub fn try_sql(&self, db: &str, sql: &str) -> Result<String, String> {
-        psql(&self.bin, self.port, db, sql)
-    }
-
-    /// Stops the server (fast shutdown: clients are disconnected); the data and port stay.
-    pub fn stop(&mut self) {
-        self.server.stop();
-    }
-
-    /// Starts the server again, stopping it first if it runs: same port, same data.
-    pub fn restart(&mut self) {
-        self.server.stop();
-        let since = Instant::now();
-        self.server.spawn();
-        if let Err(log) = wait_ready(&mut self.server, &self.bin, self.port, &self.data) {
-            panic!(
-                "PostgreSQL did not start again on port {}:\n{log}",
-                self.port
-            );
-        }
-        super::started("PostgreSQL (restarted)", self.port, since);
-    }
-
-    /// The cluster's data directory (`postmaster.pid` is there while it runs).
-    pub fn data_dir(&self) -> &Path {
-        &self.data
+        Some(SHARED.get_or_init(|| start_with(bin)))
     }
 }
 
-fn wait_ready(server: &mut Server, bin: &Path, port: u16, data: &Path) -> Result<(), String> {
-    let data = data.to_string_lossy();
-    super::wait_until(
-        "PostgreSQL to answer a query",
-        START_TIMEOUT,
-        || server.alive(),
-        || {
-            let out = psql(
-                bin,
-                port,
-                "postgres",
-                "SELECT current_setting('data_directory')",
-            );
-            (out.as_deref().map(str::trim) == Ok(&*data)).then_some(())
-        },
-    )
+fn start_with(bin: PathBuf) -> Postgres {
+    let since = Instant::now();
+    let dir = super::instance_dir("postgres");
+    let data = dir.path().join("data");
+    let owner = run_as();
+    let pwfile = dir.path().join("password");
+    std::fs::write(&pwfile, PASSWORD).expect("write the password file");
+    if let Some(owner) = owner {
+        super::give_to(dir.path(), owner);
+    }
+    let mut initdb = as_owner(owner, &bin.join("initdb"));
+    initdb
+        .arg("-D")
+        .arg(&data)
+        .args([
+            "-U",
+            USER,
+            "--auth=scram-sha-256",
+            "--no-sync",
+            "--no-locale",
+        ])
+        .args(["-E", "UTF8"])
+        .arg(format!("--pwfile={}", pwfile.display()));
+    let out = super::run(&mut initdb, None, Duration::from_secs(60));
+    assert!(
+        out.status.success(),
+        "initdb failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (server_bin, sockets, data_dir) = (bin.clone(), dir.path().to_owned(), data.clone());
+    let launch_on = move |port| launch(owner, &server_bin, &data_dir, &sockets, port);
+    Database::start_server(Pg { bin }, dir, data, launch_on, since)
 }
 
 fn psql(bin: &Path, port: u16, db: &str, sql: &str) -> Result<String, String> {
@@ -213,7 +137,7 @@ fn launch(owner: Option<(u32, u32)>, bin: &Path, data: &Path, dir: &Path, port: 
         args.extend(["-c".into(), setting.into()]);
     }
     Launch {
-        name: "postgres",
+        name: "PostgreSQL",
         program,
         args,
         env: Vec::new(),
@@ -288,12 +212,4 @@ fn bin_dir() -> Option<PathBuf> {
             "Debian: apt-get install postgresql; or set MSAFORGE_PG_BIN",
         )
     })
-}
-
-/// Database names are interpolated into SQL: keep them plain.
-fn assert_identifier(name: &str) {
-    assert!(
-        !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'),
-        "{name:?}: use letters, digits and `_` for a database name"
-    );
 }

@@ -121,6 +121,21 @@ impl Server {
         self.child = Some((child, stdin));
     }
 
+    /// Stops the server if it runs and starts it again (same command line, so same ports and
+    /// data), failing the test unless `ready` then sees it ready; says how long that took.
+    pub fn restart(&mut self, port: u16, ready: impl FnOnce(&mut Self) -> Result<(), String>) {
+        self.stop();
+        let since = Instant::now();
+        self.spawn();
+        if let Err(log) = ready(self) {
+            panic!(
+                "{} did not start again on port {port}:\n{log}",
+                self.launch.name
+            );
+        }
+        super::started(&format!("{} (restarted)", self.launch.name), port, since);
+    }
+
     /// `Ok` while the server runs; its log when it has exited.
     pub fn alive(&mut self) -> Result<(), String> {
         let Some((child, _)) = &mut self.child else {

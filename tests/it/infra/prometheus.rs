@@ -46,7 +46,7 @@ impl Prometheus {
         let (server, port) = super::start_on_free_ports("Prometheus", || {
             let port = super::free_port();
             let launch = Launch {
-                name: "prometheus",
+                name: "Prometheus",
                 program: program.clone(),
                 args: vec![
                     format!("--config.file={}", dir.join("prometheus.yml").display()).into(),
