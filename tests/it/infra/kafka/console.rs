@@ -120,9 +120,11 @@ pub fn consumer_args(topic: &str, group: &str, n: usize, idle: Duration) -> Vec<
     args
 }
 
-/// The records `consumer_args` printed.
+/// The records `consumer_args` printed (newer consumers print notes on deprecated options
+/// before the first record: skipped).
 pub fn parse_records(stdout: &str) -> Vec<Record> {
-    stdout
+    let first = stdout.find("Partition:").unwrap_or(stdout.len());
+    stdout[first..]
         .split(RECORD)
         .filter(|r| !r.is_empty())
         .map(parse_record)
