@@ -54,8 +54,9 @@ fn missing<T>(what: &str, install: &str) -> Option<T> {
     None
 }
 
-/// A name no other test of this process (nor another process on this machine) uses: for
-/// databases, topics and consumer groups on a shared instance. Lower case, digits and `_`.
+/// A name no other test of this process (nor another process on this machine) uses, for
+/// databases, topics and consumer groups on a shared instance: `<prefix>_<pid>_<n>` (a database
+/// name needs a prefix of letters, digits and `_`).
 pub fn unique_name(prefix: &str) -> String {
     static NEXT: AtomicU32 = AtomicU32::new(0);
     let n = NEXT.fetch_add(1, Ordering::Relaxed);
