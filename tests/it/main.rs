@@ -13,6 +13,7 @@ mod e2e;
 mod fixtures;
 mod generate;
 mod harness;
+mod infra;
 mod props;
 mod regenerate;
 mod regenerate_safety;
