@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand};
 use miette::Diagnostic;
 use thiserror::Error;
 
-use crate::check::{self, catalog, render};
+use crate::check::{self, render, rules};
 use crate::exit;
 use crate::lang::Lang;
 use crate::plan::{OnConflict, PlanError};
@@ -324,12 +324,12 @@ fn dispatch(cli: Cli) -> Result<i32, CliError> {
             let lang = lang.unwrap_or_else(Lang::from_env);
             let text = match code {
                 Some(code) => {
-                    let rule = catalog::find(&code).ok_or(CliError::UnknownRule(code))?;
+                    let rule = rules::find(&code).ok_or(CliError::UnknownRule(code))?;
                     render::explain(rule, lang)
                 }
                 None => {
                     let mut list = String::new();
-                    for r in catalog::RULES {
+                    for r in rules::ALL {
                         let _ = writeln!(
                             list,
                             "{}  {:<8} {:<30} {}",
