@@ -110,7 +110,7 @@ registry! {
 }
 
 /// Every stack, in [`Stack::ALL`] order.
-pub fn all() -> impl Iterator<Item = &'static StackDef> {
+pub fn all() -> impl DoubleEndedIterator<Item = &'static StackDef> {
     Stack::ALL.iter().map(|&s| of(s))
 }
 

@@ -11,10 +11,8 @@ mod dr;
 mod events;
 mod fields;
 mod infra;
-mod java;
 mod references;
 mod routes;
-mod rust;
 mod size;
 mod spelling;
 mod structure;
@@ -89,8 +87,7 @@ pub fn run(spec: &Spec, lang: Lang) -> Vec<Finding> {
     teams::check(spec, lang, &mut out);
     size::check(spec, lang, &mut out);
     dr::check(spec, lang, &mut out);
-    java::check(spec, lang, &mut out);
-    rust::check(spec, lang, &mut out);
+    structure::stack_clashes(spec, lang, &mut out);
     out
 }
 

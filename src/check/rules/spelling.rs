@@ -1,17 +1,16 @@
-//! Duplicate names (MSA012): a name defined twice in one list, and distinct names that generated
-//! code spells alike: enum values `in-use` and `in_use` (both `InUse` in Rust, `IN_USE` in Java),
-//! fields `userId` and `userID` or operations `getLoan` and `getLOAN` (both `user_id`, `get_loan`
-//! in Rust), and an event named like a type of its context (both become one class, struct and
-//! schema).
+//! Duplicate names (MSA012): a name defined twice in one list, and distinct names that some
+//! stack's generated code spells alike (each stack says how: `crate::stack`): enum values `in-use`
+//! and `in_use` (both `InUse` in Rust, `IN_USE` in Java), fields `userId` and `userID` or
+//! operations `getLoan` and `getLOAN` (both `user_id`, `get_loan` in Rust), and an event named like
+//! a type of its context (both become one class, struct and schema).
 
 use std::collections::HashMap;
-
-use heck::{ToSnakeCase, ToUpperCamelCase};
 
 use crate::check::{Finding, Rule, Severity, Text};
 use crate::lang::Lang;
 use crate::spec::Path;
 use crate::spec::resolve::Context;
+use crate::stack::NameKind;
 
 pub static MSA012: Rule = Rule {
     code: "MSA012",
@@ -33,38 +32,23 @@ pub static MSA012: Rule = Rule {
     source: "msaforge spec format",
 };
 
-/// How the generated code spells a name.
-#[derive(Debug, Clone, Copy)]
-pub enum Spelling {
-    /// Rust types and enum variants.
-    Pascal,
-    /// Rust fields, functions and modules.
-    Snake,
-}
-
-impl Spelling {
-    fn spell(self, name: &str) -> String {
-        match self {
-            Spelling::Pascal => name.to_upper_camel_case(),
-            Spelling::Snake => name.to_snake_case(),
-        }
-    }
-}
-
-/// Reports every name of `names` (at `at(i)`) spelt like an earlier, different one.
+/// Reports every name of `names` (at `at(i)`) that some stack's generated code spells like an
+/// earlier, different one (`StackDef::spell`; the first stack that does names the spelling).
 pub fn same(
     names: &[&str],
     at: impl Fn(usize) -> Path,
-    spelling: Spelling,
+    kind: NameKind,
     lang: Lang,
     out: &mut Vec<Finding>,
 ) {
+    let spellings: Vec<Vec<String>> = crate::stack::all()
+        .map(|def| names.iter().map(|n| (def.spell)(kind, n)).collect())
+        .collect();
     for (i, &name) in names.iter().enumerate() {
-        let spelt = spelling.spell(name);
-        let Some(j) = names[..i]
-            .iter()
-            .position(|&n| n != name && spelling.spell(n) == spelt)
-        else {
+        let Some((j, spelt)) = spellings.iter().find_map(|spelt| {
+            let j = (0..i).find(|&j| names[j] != name && spelt[j] == spelt[i])?;
+            Some((j, &spelt[i]))
+        }) else {
             continue;
         };
         let other = names[j];
