@@ -251,7 +251,7 @@ pub enum Stack {
 }
 
 impl Stack {
-    /// Every stack, in the order generated READMEs list them (`crate::stack` has what each one is).
+    /// Every stack, in the order generated READMEs list them (what each one is: `src/stack/`).
     pub const ALL: &[Stack] = &[Stack::RustAxum, Stack::SpringBoot];
 
     pub fn as_str(self) -> &'static str {
