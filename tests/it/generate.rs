@@ -178,18 +178,36 @@ fn foreign_directories_are_refused_unless_forced() {
 fn dry_run_writes_nothing() {
     let dir = tempfile::tempdir().expect("temp");
     let out_dir = dir.path().join("out");
-    let out = msaforge(&[
-        "generate",
-        "examples/records-archive.yaml",
-        "-o",
-        out_dir.to_str().expect("utf-8"),
-        "--dry-run",
-    ]);
-    assert_eq!(out.status.code(), Some(0));
-    let text = String::from_utf8_lossy(&out.stdout);
+    let dry_run = |extra: &[&str]| {
+        let mut args = vec![
+            "generate",
+            "examples/records-archive.yaml",
+            "-o",
+            out_dir.to_str().expect("utf-8"),
+            "--dry-run",
+        ];
+        args.extend_from_slice(extra);
+        let out = msaforge(&args);
+        assert_eq!(out.status.code(), Some(0));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    // The counts; a new output has no file that needs the user, so none is listed.
+    let text = dry_run(&[]);
     assert!(
-        text.contains("create") && text.contains("README.md") && text.contains("nothing written"),
+        text.contains(": 126 create\n")
+            && text.contains("(--verbose lists the 126 changed file(s))")
+            && !text.contains("README.md")
+            && text.contains("nothing written"),
         "{text}"
+    );
+    let text = dry_run(&["--verbose"]);
+    assert!(
+        text.contains("  create          README.md ") && text.contains("nothing written"),
+        "{text}"
+    );
+    assert_eq!(
+        text.lines().filter(|l| l.starts_with("  create ")).count(),
+        126
     );
     assert!(!out_dir.exists());
 }

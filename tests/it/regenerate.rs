@@ -143,9 +143,9 @@ fn write_spec(dir: &Path, name: &str, text: &str) -> PathBuf {
     path
 }
 
-/// The plan's human output with the temporary directory taken out.
-fn plan_listing(spec: &Path, out: &Path) -> String {
-    let o = plan(spec, out, &[]);
+/// The plan's human output (with `flags`) with the temporary directory taken out.
+fn plan_listing(spec: &Path, out: &Path, flags: &[&str]) -> String {
+    let o = plan(spec, out, flags);
     expect_exit(&o, 0);
     String::from_utf8_lossy(&o.stdout).replace(out.to_str().expect("utf-8"), "[OUT]")
 }
@@ -199,13 +199,21 @@ fn hand_edits_survive_spec_changes_and_the_workspace_still_builds() {
 
     // Version 2: the plan, then generate.
     crate::settings().bind(|| {
-        insta::assert_snapshot!("regenerate-plan-v2", plan_listing(&specs[1], &out));
+        insta::assert_snapshot!("regenerate-plan-v2", plan_listing(&specs[1], &out, &[]));
+        insta::assert_snapshot!(
+            "regenerate-plan-v2-verbose",
+            plan_listing(&specs[1], &out, &["--verbose"])
+        );
     });
     assert_eq!(
         plan(&specs[1], &out, &["--exit-code"]).status.code(),
         Some(1)
     );
-    expect_exit(&generate(&specs[1], &out, &[]), 0);
+    let o = generate(&specs[1], &out, &[]);
+    expect_exit(&o, 0);
+    // The summary: counts, then only the files that hold the user's edits.
+    let summary = String::from_utf8_lossy(&o.stdout).replace(out.to_str().expect("utf-8"), "[OUT]");
+    crate::settings().bind(|| insta::assert_snapshot!("regenerate-generate-v2", summary));
     assert!(read(&handlers).ends_with(handler_edit), "handler edit kept");
     let cargo = read(out.join("services/placement/Cargo.toml"));
     assert!(cargo.contains("run by the storage team"), "{cargo}");
@@ -233,7 +241,11 @@ fn hand_edits_survive_spec_changes_and_the_workspace_still_builds() {
 
     // Version 3: a context removed. Its untouched files go, the edited handler stays.
     crate::settings().bind(|| {
-        insta::assert_snapshot!("regenerate-plan-v3", plan_listing(&specs[2], &out));
+        insta::assert_snapshot!("regenerate-plan-v3", plan_listing(&specs[2], &out, &[]));
+        insta::assert_snapshot!(
+            "regenerate-plan-v3-verbose",
+            plan_listing(&specs[2], &out, &["--verbose"])
+        );
     });
     expect_exit(&generate(&specs[2], &out, &[]), 0);
     assert!(!out.join("services/inventory/Cargo.toml").exists());
