@@ -31,6 +31,26 @@ pub struct Target {
     /// List every file that changes, not only the ones that need you.
     #[arg(short, long)]
     pub verbose: bool,
+    /// Language of messages (default: from LANG).
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
+}
+
+impl Target {
+    pub fn lang(&self) -> Lang {
+        self.lang.unwrap_or_else(Lang::from_env)
+    }
+
+    /// The checked spec; `None`, its findings printed, when it has errors.
+    pub fn checked_spec(&self) -> Result<Option<crate::spec::Spec>, CmdError> {
+        input::checked_spec(&self.spec, self.lang())
+    }
+
+    pub fn options(&self) -> generate::Options {
+        generate::Options {
+            templates: self.templates.clone(),
+        }
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -40,19 +60,15 @@ pub struct Args {
     /// Show what would be written, write nothing.
     #[arg(long)]
     dry_run: bool,
-    #[arg(long, value_enum)]
-    lang: Option<Lang>,
 }
 
 pub fn run(args: Args) -> Result<i32, CmdError> {
-    let lang = args.lang.unwrap_or_else(Lang::from_env);
     let target = args.target;
-    let Some(spec) = input::checked_spec(&target.spec, lang)? else {
+    let lang = target.lang();
+    let Some(spec) = target.checked_spec()? else {
         return Ok(exit::SPEC_ERRORS);
     };
-    let options = generate::Options {
-        templates: target.templates.clone(),
-    };
+    let options = target.options();
     if args.dry_run {
         let plan = generate::plan(&spec, &target.output, &options, target.force)?;
         output::to_stdout(&report::human(&plan, lang, target.verbose))?;

@@ -3,9 +3,8 @@
 //! tools get every file as JSON. `--exit-code` exits 1 when anything would change.
 
 use super::generate::Target;
-use super::{CmdError, input, output};
+use super::{CmdError, output};
 use crate::exit;
-use crate::lang::Lang;
 use crate::plan::report;
 
 /// How `plan` prints.
@@ -29,22 +28,16 @@ pub struct Args {
     exit_code: bool,
     #[arg(long, value_enum, default_value_t)]
     format: Format,
-    #[arg(long, value_enum)]
-    lang: Option<Lang>,
 }
 
 pub fn run(args: Args) -> Result<i32, CmdError> {
-    let lang = args.lang.unwrap_or_else(Lang::from_env);
     let target = args.target;
-    let Some(spec) = input::checked_spec(&target.spec, lang)? else {
+    let Some(spec) = target.checked_spec()? else {
         return Ok(exit::SPEC_ERRORS);
     };
-    let options = crate::generate::Options {
-        templates: target.templates,
-    };
-    let plan = crate::generate::plan(&spec, &target.output, &options, target.force)?;
+    let plan = crate::generate::plan(&spec, &target.output, &target.options(), target.force)?;
     let mut text = match args.format {
-        Format::Human => report::human(&plan, lang, target.verbose),
+        Format::Human => report::human(&plan, target.lang(), target.verbose),
         Format::Json => report::json(&plan),
     };
     if args.diff && matches!(args.format, Format::Human) {
