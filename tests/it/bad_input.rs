@@ -12,11 +12,8 @@ fn check(name: &str, bytes: &[u8]) -> check::Report {
 fn snapshot(name: &str, bytes: &[u8]) -> Vec<&'static str> {
     let report = check(name, bytes);
     assert!(report.has_errors(), "{name} must be refused");
-    crate::settings().bind(|| {
-        insta::assert_snapshot!(
-            format!("bad-{name}"),
-            render::human(&report, Lang::En, false)
-        );
+    crate::snapshots("check/bad-input").bind(|| {
+        insta::assert_snapshot!(name, render::human(&report, Lang::En, false));
     });
     report.findings.iter().map(|f| f.code).collect()
 }

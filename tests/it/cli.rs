@@ -1,95 +1,59 @@
 //! The `msaforge` binary as a user runs it: exit codes, formats, languages, schema and explain.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use crate::binary::Msaforge;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
-fn msaforge(args: &[&str]) -> Output {
-    msaforge_with(args, &[], None)
-}
-
-fn msaforge_with(args: &[&str], env: &[(&str, &str)], stdin: Option<&[u8]>) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_msaforge"));
-    cmd.args(args)
-        .current_dir(ROOT)
-        .env_remove("LANG")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env("NO_COLOR", "1");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("msaforge starts");
-    if let Some(input) = stdin {
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(input)
-            .expect("write stdin");
-    }
-    drop(child.stdin.take());
-    child.wait_with_output().expect("msaforge finishes")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 const BAD: &str = "tests/fixtures/check/MSA101-cycle.yaml";
 
 #[test]
 fn clean_example_exits_zero() {
-    let out = msaforge(&["check", "examples/records-archive.yaml"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
-    assert_eq!(stdout(&out), "examples/records-archive.yaml: no findings\n");
+    let out = Msaforge::new()
+        .args(["check", "examples/records-archive.yaml"])
+        .run();
+    out.code(0);
+    assert_eq!(out.stdout(), "examples/records-archive.yaml: no findings\n");
 }
 
 #[test]
 fn spec_errors_exit_one() {
-    let out = msaforge(&["check", BAD]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(stdout(&out).contains("MSA101"));
+    let out = Msaforge::new().args(["check", BAD]).run();
+    out.code(1);
+    assert!(out.stdout().contains("MSA101"));
     assert!(
-        stdout(&out).contains(&format!("[{BAD}:")),
+        out.stdout().contains(&format!("[{BAD}:")),
         "file:line:col is shown: {}",
-        stdout(&out)
+        out.stdout()
     );
 }
 
 #[test]
 fn usage_and_io_errors_exit_two() {
-    let missing = msaforge(&["check", "no/such/spec.yaml"]);
-    assert_eq!(missing.status.code(), Some(2));
+    let missing = Msaforge::new().args(["check", "no/such/spec.yaml"]).run();
+    missing.code(2);
     assert!(
-        stderr(&missing).contains("cannot read no/such/spec.yaml"),
+        missing.stderr().contains("cannot read no/such/spec.yaml"),
         "{}",
-        stderr(&missing)
+        missing.stderr()
     );
-    assert_eq!(msaforge(&["check"]).status.code(), Some(2));
-    assert_eq!(
-        msaforge(&["check", BAD, "--format", "xml"]).status.code(),
-        Some(2)
-    );
-    assert_eq!(msaforge(&["frobnicate"]).status.code(), Some(2));
-    let unknown = msaforge(&["explain", "MSA999"]);
-    assert_eq!(unknown.status.code(), Some(2));
-    assert!(stderr(&unknown).contains("unknown rule code `MSA999`"));
+    Msaforge::new().args(["check"]).run().code(2);
+    Msaforge::new()
+        .args(["check", BAD, "--format", "xml"])
+        .run()
+        .code(2);
+    Msaforge::new().args(["frobnicate"]).run().code(2);
+    let unknown = Msaforge::new().args(["explain", "MSA999"]).run();
+    unknown.code(2);
+    assert!(unknown.stderr().contains("unknown rule code `MSA999`"));
 }
 
 #[test]
 fn json_is_an_array_of_findings() {
-    let out = msaforge(&["check", BAD, "--format", "json"]);
-    assert_eq!(out.status.code(), Some(1));
-    let findings: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("valid JSON");
+    let out = Msaforge::new()
+        .args(["check", BAD, "--format", "json"])
+        .run();
+    out.code(1);
+    let findings: serde_json::Value = serde_json::from_str(&out.stdout()).expect("valid JSON");
     let first = &findings.as_array().expect("an array")[0];
     for key in [
         "code",
@@ -105,14 +69,18 @@ fn json_is_an_array_of_findings() {
     ] {
         assert!(first.get(key).is_some(), "missing {key}: {first}");
     }
-    let clean = msaforge(&["check", "examples/records-archive.yaml", "--format", "json"]);
-    assert_eq!(stdout(&clean).trim(), "[]");
+    let clean = Msaforge::new()
+        .args(["check", "examples/records-archive.yaml", "--format", "json"])
+        .run();
+    assert_eq!(clean.stdout().trim(), "[]");
 }
 
 #[test]
 fn sarif_is_sarif_2_1_0() {
-    let out = msaforge(&["check", BAD, "--format", "sarif"]);
-    let log: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("valid JSON");
+    let out = Msaforge::new()
+        .args(["check", BAD, "--format", "sarif"])
+        .run();
+    let log: serde_json::Value = serde_json::from_str(&out.stdout()).expect("valid JSON");
     assert_eq!(log["version"], "2.1.0");
     let run = &log["runs"][0];
     assert_eq!(run["tool"]["driver"]["name"], "msaforge");
@@ -138,18 +106,16 @@ fn sarif_columns_count_code_points_like_json() {
     );
     let byte = line.find("\"/shelves").expect("path in line");
     let expected = u64::try_from(line[..byte].chars().count() + 1).expect("fits");
-    let json = msaforge_with(
-        &["check", "-", "--format", "json"],
-        &[],
-        Some(spec.as_bytes()),
-    );
-    let sarif = msaforge_with(
-        &["check", "-", "--format", "sarif"],
-        &[],
-        Some(spec.as_bytes()),
-    );
-    let findings: serde_json::Value = serde_json::from_str(&stdout(&json)).expect("json");
-    let log: serde_json::Value = serde_json::from_str(&stdout(&sarif)).expect("sarif");
+    let json = Msaforge::new()
+        .args(["check", "-", "--format", "json"])
+        .stdin(spec.as_bytes())
+        .run();
+    let sarif = Msaforge::new()
+        .args(["check", "-", "--format", "sarif"])
+        .stdin(spec.as_bytes())
+        .run();
+    let findings: serde_json::Value = serde_json::from_str(&json.stdout()).expect("json");
+    let log: serde_json::Value = serde_json::from_str(&sarif.stdout()).expect("sarif");
     let msa110 = findings
         .as_array()
         .expect("array")
@@ -173,28 +139,30 @@ fn sarif_columns_count_code_points_like_json() {
 
 #[test]
 fn korean_follows_lang_and_flag() {
-    let by_env = msaforge_with(&["check", BAD], &[("LANG", "ko_KR.UTF-8")], None);
+    let by_env = Msaforge::new()
+        .args(["check", BAD])
+        .env("LANG", "ko_KR.UTF-8")
+        .run();
     assert!(
-        stdout(&by_env).contains("동기 호출이 순환합니다"),
+        by_env.stdout().contains("동기 호출이 순환합니다"),
         "{}",
-        stdout(&by_env)
+        by_env.stdout()
     );
-    let by_flag = msaforge(&["check", BAD, "--lang", "ko"]);
-    assert_eq!(stdout(&by_env), stdout(&by_flag));
-    let english = msaforge_with(
-        &["check", BAD, "--lang", "en"],
-        &[("LANG", "ko_KR.UTF-8")],
-        None,
-    );
-    assert!(stdout(&english).contains("synchronous calls form a cycle"));
+    let by_flag = Msaforge::new().args(["check", BAD, "--lang", "ko"]).run();
+    assert_eq!(by_env.stdout(), by_flag.stdout());
+    let english = Msaforge::new()
+        .args(["check", BAD, "--lang", "en"])
+        .env("LANG", "ko_KR.UTF-8")
+        .run();
+    assert!(english.stdout().contains("synchronous calls form a cycle"));
 }
 
 #[test]
 fn reads_standard_input() {
     let spec = std::fs::read(format!("{ROOT}/{BAD}")).expect("fixture");
-    let out = msaforge_with(&["check", "-"], &[], Some(&spec));
-    assert_eq!(out.status.code(), Some(1));
-    assert!(stdout(&out).contains("<stdin>"));
+    let out = Msaforge::new().args(["check", "-"]).stdin(spec).run();
+    out.code(1);
+    assert!(out.stdout().contains("<stdin>"));
 }
 
 #[test]
@@ -202,31 +170,27 @@ fn policy_file_replaces_the_spec_policy() {
     let dir = tempfile::tempdir().expect("temp dir");
     let policy = dir.path().join("policy.yaml");
     std::fs::write(&policy, "ignore: [MSA101, MSA107]\n").expect("write policy");
-    let out = msaforge(&[
-        "check",
-        BAD,
-        "--policy",
-        policy.to_str().expect("utf-8 path"),
-    ]);
-    assert!(!stdout(&out).contains("form a cycle"), "{}", stdout(&out));
-    assert_eq!(out.status.code(), Some(0), "the only error was ignored");
+    let check = || {
+        Msaforge::new()
+            .args(["check", BAD, "--policy"])
+            .arg(&policy)
+            .run()
+    };
+    let out = check();
+    assert!(!out.stdout().contains("form a cycle"), "{}", out.stdout());
+    assert_eq!(out.exit_code(), Some(0), "the only error was ignored");
     std::fs::write(&policy, "max_call_chian: 2\n").expect("write policy");
-    let bad = msaforge(&[
-        "check",
-        BAD,
-        "--policy",
-        policy.to_str().expect("utf-8 path"),
-    ]);
-    assert_eq!(bad.status.code(), Some(2));
-    assert!(stderr(&bad).contains("policy file"), "{}", stderr(&bad));
+    let bad = check();
+    bad.code(2);
+    assert!(bad.stderr().contains("policy file"), "{}", bad.stderr());
 }
 
 #[test]
 fn schema_is_snapshotted_and_accepts_the_examples() {
-    let out = msaforge(&["schema"]);
-    assert_eq!(out.status.code(), Some(0));
-    let schema: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("valid JSON");
-    crate::settings().bind(|| insta::assert_json_snapshot!("schema", schema));
+    let out = Msaforge::new().args(["schema"]).run();
+    out.code(0);
+    let schema: serde_json::Value = serde_json::from_str(&out.stdout()).expect("valid JSON");
+    crate::snapshots("cli").bind(|| insta::assert_json_snapshot!("schema", schema));
     let validator = jsonschema::validator_for(&schema).expect("schema compiles");
     for example in ["records-archive.yaml", "permit-office.yaml"] {
         let text = std::fs::read_to_string(format!("{ROOT}/examples/{example}")).expect("example");
@@ -241,14 +205,18 @@ fn schema_is_snapshotted_and_accepts_the_examples() {
 
 #[test]
 fn explain_in_both_languages() {
-    let en = msaforge(&["explain", "MSA201"]);
-    assert_eq!(en.status.code(), Some(0));
-    let ko = msaforge(&["explain", "msa201", "--lang", "ko"]);
-    let list = msaforge(&["explain"]);
-    crate::settings().bind(|| {
-        insta::assert_snapshot!("explain-MSA201-en", stdout(&en));
-        insta::assert_snapshot!("explain-MSA201-ko", stdout(&ko));
-        insta::assert_snapshot!("explain-list", stdout(&list));
+    let en = Msaforge::new().args(["explain", "MSA201"]).run();
+    en.code(0);
+    let ko = Msaforge::new()
+        .args(["explain", "msa201", "--lang", "ko"])
+        .run();
+    ko.code(0);
+    let list = Msaforge::new().args(["explain"]).run();
+    list.code(0);
+    crate::snapshots("cli/explain").bind(|| {
+        insta::assert_snapshot!("MSA201-en", en.stdout());
+        insta::assert_snapshot!("MSA201-ko", ko.stdout());
+        insta::assert_snapshot!("list", list.stdout());
     });
 }
 
@@ -257,16 +225,20 @@ fn huge_and_binary_files_exit_one_with_a_reason() {
     let dir = tempfile::tempdir().expect("temp dir");
     let huge = dir.path().join("huge.yaml");
     std::fs::write(&huge, "# padding\n".repeat(1024 * 1024)).expect("write 10 MB");
-    let out = msaforge(&["check", huge.to_str().expect("utf-8 path")]);
-    assert_eq!(out.status.code(), Some(1));
+    let out = Msaforge::new()
+        .args(["check", huge.to_str().expect("utf-8 path")])
+        .run();
+    out.code(1);
     assert!(
-        stdout(&out).contains("larger than 4 MiB"),
+        out.stdout().contains("larger than 4 MiB"),
         "{}",
-        stdout(&out)
+        out.stdout()
     );
     let binary = dir.path().join("binary.yaml");
     std::fs::write(&binary, [0x7f, b'E', b'L', b'F', 0, 1, 2]).expect("write binary");
-    let out = msaforge(&["check", binary.to_str().expect("utf-8 path")]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(stdout(&out).contains("not UTF-8 text"), "{}", stdout(&out));
+    let out = Msaforge::new()
+        .args(["check", binary.to_str().expect("utf-8 path")])
+        .run();
+    out.code(1);
+    assert!(out.stdout().contains("not UTF-8 text"), "{}", out.stdout());
 }

@@ -2,11 +2,11 @@
 //! truncated and empty answers, unreachable endpoints; and the helpers the other design tests share.
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
 use std::time::Duration;
 
 use serde_json::Value;
 
+use crate::binary::{Msaforge, Output};
 use crate::scripted::{Reply, Server};
 
 pub const ROOT: &str = env!("CARGO_MANIFEST_DIR");
@@ -29,21 +29,20 @@ pub fn passing_spec() -> Value {
     spec
 }
 
+/// A run in a fresh directory: the directory (kept until the run is dropped) and the output.
 pub struct Run {
     pub dir: tempfile::TempDir,
     pub out: Output,
 }
 
+impl std::ops::Deref for Run {
+    type Target = Output;
+    fn deref(&self) -> &Output {
+        &self.out
+    }
+}
+
 impl Run {
-    pub fn code(&self) -> Option<i32> {
-        self.out.status.code()
-    }
-    pub fn stderr(&self) -> String {
-        String::from_utf8_lossy(&self.out.stderr).into_owned()
-    }
-    pub fn stdout(&self) -> String {
-        String::from_utf8_lossy(&self.out.stdout).into_owned()
-    }
     pub fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }
@@ -55,32 +54,12 @@ impl Run {
     }
 }
 
-/// Runs msaforge in a fresh directory holding `brief.md`, with no LLM settings inherited.
-pub fn msaforge_in(args: &[&str], env: &[(&str, &str)]) -> Run {
+/// Runs `cmd` in a fresh directory holding `brief.md`, the brief on standard input too (for
+/// `design -`); the builder already keeps LLM settings of the shell out.
+pub fn with_brief(cmd: Msaforge) -> Run {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join("brief.md"), BRIEF).expect("brief");
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_msaforge"));
-    // Standard input carries the brief too, for `design -`.
-    let stdin = std::fs::File::open(dir.path().join("brief.md")).expect("brief");
-    cmd.args(args)
-        .current_dir(dir.path())
-        .env("NO_COLOR", "1")
-        .stdin(stdin);
-    for var in [
-        "OPENAI_API_KEY",
-        "OPENAI_BASE_URL",
-        "MSAFORGE_LLM_API_KEY",
-        "MSAFORGE_LLM_BASE_URL",
-        "MSAFORGE_LLM_MODEL",
-        "LANG",
-        "LC_ALL",
-    ] {
-        cmd.env_remove(var);
-    }
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().expect("msaforge runs");
+    let out = cmd.current_dir(dir.path()).stdin(BRIEF).run();
     Run { dir, out }
 }
 
@@ -101,7 +80,11 @@ pub fn design(server: &Server, extra: &[&str]) -> Run {
         "report.json",
     ];
     args.extend_from_slice(extra);
-    msaforge_in(&args, &[("MSAFORGE_LLM_API_KEY", SECRET)])
+    with_brief(
+        Msaforge::new()
+            .args(args)
+            .env("MSAFORGE_LLM_API_KEY", SECRET),
+    )
 }
 
 pub fn assert_nothing_written(run: &Run) {
@@ -116,12 +99,7 @@ fn unauthorized_explains_the_key_and_never_shows_it() {
         "Incorrect API key provided: sk-test-secret-0123456789",
     )]);
     let run = design(&server, &[]);
-    assert_eq!(
-        run.code(),
-        Some(msaforge::exit::LLM_FAILED),
-        "{}",
-        run.stderr()
-    );
+    run.code(msaforge::exit::LLM_FAILED);
     assert!(
         run.stderr().contains("refused the API key (HTTP 401)"),
         "{}",
@@ -144,7 +122,7 @@ fn unknown_model_is_named() {
         "The model `scripted` does not exist",
     )]);
     let run = design(&server, &[]);
-    assert_eq!(run.code(), Some(msaforge::exit::LLM_FAILED));
+    run.code(msaforge::exit::LLM_FAILED);
     assert!(
         run.stderr().contains("does not know model `scripted`"),
         "{}",
@@ -159,7 +137,7 @@ fn rate_limit_then_success_is_retried() {
     let good = passing_spec().to_string();
     let server = Server::start(vec![Reply::Status(429, "slow down"), Reply::Chat(good)]);
     let run = design(&server, &[]);
-    assert_eq!(run.code(), Some(0), "{}", run.stderr());
+    run.code(0);
     assert_eq!(server.requests().len(), 2);
     let spec = run.read("spec.yaml");
     assert!(
@@ -178,21 +156,21 @@ fn server_error_then_success_is_retried() {
         Reply::Chat(passing_spec().to_string()),
     ]);
     let run = design(&server, &[]);
-    assert_eq!(run.code(), Some(0), "{}", run.stderr());
+    run.code(0);
     assert_eq!(server.requests().len(), 3);
     // What was written is exactly what `check` accepts.
-    let check = Command::new(env!("CARGO_BIN_EXE_msaforge"))
-        .args(["check", &run.path("spec.yaml").display().to_string()])
-        .output()
-        .expect("check runs");
-    assert_eq!(check.status.code(), Some(0));
+    Msaforge::new()
+        .arg("check")
+        .arg(run.path("spec.yaml"))
+        .run()
+        .code(0);
 }
 
 #[test]
 fn server_errors_are_retried_a_bounded_number_of_times() {
     let server = Server::start(vec![Reply::Status(500, "down"); 10]);
     let run = design(&server, &[]);
-    assert_eq!(run.code(), Some(msaforge::exit::LLM_FAILED));
+    run.code(msaforge::exit::LLM_FAILED);
     assert!(
         run.stderr()
             .contains("kept failing (HTTP 500) after 4 attempts"),
@@ -207,7 +185,7 @@ fn server_errors_are_retried_a_bounded_number_of_times() {
 fn a_hang_past_the_timeout_is_reported() {
     let server = Server::start(vec![Reply::Hang(Duration::from_secs(5))]);
     let run = design(&server, &["--timeout", "1"]);
-    assert_eq!(run.code(), Some(msaforge::exit::LLM_FAILED));
+    run.code(msaforge::exit::LLM_FAILED);
     assert!(
         run.stderr().contains("no answer from the LLM within 1 s"),
         "{}",
@@ -221,7 +199,7 @@ fn a_hang_past_the_timeout_is_reported() {
 fn a_refusal_is_reported() {
     let server = Server::start(vec![Reply::Refusal("I can't help with that.")]);
     let run = design(&server, &[]);
-    assert_eq!(run.code(), Some(msaforge::exit::LLM_FAILED));
+    run.code(msaforge::exit::LLM_FAILED);
     assert!(
         run.stderr()
             .contains("the model refused to answer: I can't help with that."),
@@ -235,7 +213,7 @@ fn a_refusal_is_reported() {
 fn an_empty_answer_is_a_failed_round() {
     let server = Server::start(vec![Reply::Chat(String::new())]);
     let run = design(&server, &["--rounds", "1"]);
-    assert_eq!(run.code(), Some(msaforge::exit::DESIGN_REJECTED));
+    run.code(msaforge::exit::DESIGN_REJECTED);
     assert!(
         run.stderr()
             .contains("error empty at (answer): the answer is empty"),
@@ -251,22 +229,19 @@ fn an_unreachable_endpoint_is_reported() {
         .map(|a| a.port())
         .expect("port");
     let url = format!("http://127.0.0.1:{port}/v1");
-    let run = msaforge_in(
-        &[
-            "design",
-            "-",
-            "-o",
-            "s.yaml",
-            "--provider",
-            "vllm",
-            "--base-url",
-            &url,
-            "--model",
-            "m",
-        ],
-        &[],
-    );
-    assert_eq!(run.code(), Some(msaforge::exit::LLM_FAILED));
+    let run = with_brief(Msaforge::new().args([
+        "design",
+        "-",
+        "-o",
+        "s.yaml",
+        "--provider",
+        "vllm",
+        "--base-url",
+        &url,
+        "--model",
+        "m",
+    ]));
+    run.code(msaforge::exit::LLM_FAILED);
     assert!(
         run.stderr()
             .contains(&format!("cannot reach the LLM endpoint at {url}")),
@@ -280,12 +255,7 @@ fn a_truncated_answer_is_rejected_with_the_reason() {
     let cut = passing_spec().to_string()[..120].to_owned();
     let server = Server::start(vec![Reply::Truncated(cut.clone())]);
     let run = design(&server, &["--rounds", "1"]);
-    assert_eq!(
-        run.code(),
-        Some(msaforge::exit::DESIGN_REJECTED),
-        "{}",
-        run.stderr()
-    );
+    run.code(msaforge::exit::DESIGN_REJECTED);
     assert!(
         run.stderr()
             .contains("cut off at the token limit: raise --max-tokens"),

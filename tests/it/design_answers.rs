@@ -3,12 +3,12 @@
 //! `new` end to end; snapshots of the rendered prompts and of the strict schema.
 
 use std::path::Path;
-use std::process::Command;
 
 use serde_json::Value;
 
+use crate::binary::Msaforge;
 use crate::design::{
-    BRIEF, ROOT, SECRET, assert_nothing_written, design, failing_spec, msaforge_in, passing_spec,
+    BRIEF, ROOT, SECRET, assert_nothing_written, design, failing_spec, passing_spec, with_brief,
 };
 use crate::scripted::{Reply, Server};
 
@@ -20,7 +20,7 @@ fn prose_and_fences_around_the_json_are_accepted() {
     );
     let server = Server::start(vec![Reply::Chat(answer)]);
     let run = design(&server, &[]);
-    assert_eq!(run.code(), Some(0), "{}", run.stderr());
+    run.code(0);
     assert!(run.read("spec.yaml").contains("name: placement"));
 }
 
@@ -28,7 +28,7 @@ fn prose_and_fences_around_the_json_are_accepted() {
 fn a_streamed_answer_is_put_together() {
     let server = Server::start(vec![Reply::Stream(passing_spec().to_string())]);
     let run = design(&server, &["--stream"]);
-    assert_eq!(run.code(), Some(0), "{}", run.stderr());
+    run.code(0);
     assert_eq!(server.requests()[0]["stream"], true);
     assert_eq!(
         run.report()["completion_tokens"],
@@ -47,7 +47,7 @@ fn invalid_json_is_sent_back_and_finally_rejected() {
         Reply::Chat("Sorry, I can only describe it: two services.".into()),
     ]);
     let run = design(&server, &["--rounds", "2"]);
-    assert_eq!(run.code(), Some(msaforge::exit::DESIGN_REJECTED));
+    run.code(msaforge::exit::DESIGN_REJECTED);
     let repair = last_user_message(&server.requests()[1]);
     assert!(repair.contains("\"code\": \"not-json\""), "{repair}");
     assert!(repair.contains("invalid JSON"), "{repair}");
@@ -75,7 +75,7 @@ fn a_failing_spec_is_repaired_in_the_second_round() {
         Reply::Chat(passing_spec().to_string()),
     ]);
     let run = design(&server, &[]);
-    assert_eq!(run.code(), Some(0), "{}", run.stderr());
+    run.code(0);
     let requests = server.requests();
     assert_eq!(requests.len(), 2);
     let repair = last_user_message(&requests[1]);
@@ -110,12 +110,7 @@ fn a_failing_spec_is_repaired_in_the_second_round() {
 fn a_spec_never_fixed_is_rejected_with_findings() {
     let server = Server::start(vec![Reply::Chat(failing_spec().to_string()); 3]);
     let run = design(&server, &[]);
-    assert_eq!(
-        run.code(),
-        Some(msaforge::exit::DESIGN_REJECTED),
-        "{}",
-        run.stderr()
-    );
+    run.code(msaforge::exit::DESIGN_REJECTED);
     assert_eq!(server.requests().len(), 3, "default: 3 rounds");
     assert_nothing_written(&run);
     let rejected = run.read("spec.rejected.yaml");
@@ -140,22 +135,19 @@ fn an_existing_spec_is_not_replaced_without_force() {
     let dir = tempfile::tempdir().expect("tempdir");
     let spec = dir.path().join("spec.yaml");
     std::fs::write(&spec, "mine\n").expect("write");
-    let run = msaforge_in(
-        &[
-            "design",
-            "brief.md",
-            "-o",
-            &spec.display().to_string(),
-            "--provider",
-            "llamacpp",
-            "--base-url",
-            &server.url,
-            "--model",
-            "m",
-        ],
-        &[],
-    );
-    assert_eq!(run.code(), Some(msaforge::exit::REFUSED));
+    let run = with_brief(Msaforge::new().args([
+        "design",
+        "brief.md",
+        "-o",
+        &spec.display().to_string(),
+        "--provider",
+        "llamacpp",
+        "--base-url",
+        &server.url,
+        "--model",
+        "m",
+    ]));
+    run.code(msaforge::exit::REFUSED);
     assert_eq!(std::fs::read_to_string(&spec).expect("kept"), "mine\n");
     assert!(server.requests().is_empty());
 }
@@ -175,8 +167,8 @@ fn request_shapes_follow_the_provider() {
             "m",
         ];
         args.extend_from_slice(extra);
-        let run = msaforge_in(&args, env);
-        assert_eq!(run.code(), Some(0), "{}", run.stderr());
+        let run = with_brief(Msaforge::new().args(args).envs(env));
+        run.code(0);
         server.requests().remove(0)
     };
     let llamacpp = shape(&["--provider", "llamacpp"], &[]);
@@ -202,8 +194,8 @@ fn request_shapes_follow_the_provider() {
 
 #[test]
 fn no_llm_configured_says_how_to_configure_one() {
-    let run = msaforge_in(&["new", "brief.md", "-o", "system"], &[]);
-    assert_eq!(run.code(), Some(msaforge::exit::LLM_FAILED));
+    let run = with_brief(Msaforge::new().args(["new", "brief.md", "-o", "system"]));
+    run.code(msaforge::exit::LLM_FAILED);
     let err = run.stderr();
     assert!(err.contains("MSAFORGE_LLM_MODEL"), "{err}");
     assert!(err.contains("python -m llama_cpp.server"), "{err}");
@@ -214,22 +206,20 @@ fn no_llm_configured_says_how_to_configure_one() {
 #[test]
 fn new_designs_checks_and_generates() {
     let server = Server::start(vec![Reply::Chat(passing_spec().to_string())]);
-    let run = msaforge_in(
-        &[
-            "new",
-            "brief.md",
-            "-o",
-            "system",
-            "--provider",
-            "ollama",
-            "--base-url",
-            &server.url,
-            "--model",
-            "m",
-        ],
-        &[],
-    );
-    assert_eq!(run.code(), Some(0), "{}", run.stderr());
+    let new = [
+        "new",
+        "brief.md",
+        "-o",
+        "system",
+        "--provider",
+        "ollama",
+        "--base-url",
+        &server.url,
+        "--model",
+        "m",
+    ];
+    let run = with_brief(Msaforge::new().args(new));
+    run.code(0);
     let err = run.stderr();
     assert!(
         err.contains("== 1/3 design")
@@ -243,47 +233,32 @@ fn new_designs_checks_and_generates() {
             .is_file()
     );
     // Running it again would replace a spec the user may have edited: refused before any request.
-    let again = Command::new(env!("CARGO_BIN_EXE_msaforge"))
-        .args([
-            "new",
-            "brief.md",
-            "-o",
-            "system",
-            "--provider",
-            "ollama",
-            "--base-url",
-            &server.url,
-            "--model",
-            "m",
-        ])
+    Msaforge::new()
+        .args(new)
         .current_dir(run.dir.path())
-        .output()
-        .expect("runs");
-    assert_eq!(again.status.code(), Some(msaforge::exit::REFUSED));
+        .run()
+        .code(msaforge::exit::REFUSED);
     assert_eq!(server.requests().len(), 1);
 }
 
 #[test]
 fn new_stops_at_design_when_no_spec_passes() {
     let server = Server::start(vec![Reply::Chat(failing_spec().to_string())]);
-    let run = msaforge_in(
-        &[
-            "new",
-            "brief.md",
-            "-o",
-            "system",
-            "--provider",
-            "vllm",
-            "--base-url",
-            &server.url,
-            "--model",
-            "m",
-            "--rounds",
-            "1",
-        ],
-        &[],
-    );
-    assert_eq!(run.code(), Some(msaforge::exit::DESIGN_REJECTED));
+    let run = with_brief(Msaforge::new().args([
+        "new",
+        "brief.md",
+        "-o",
+        "system",
+        "--provider",
+        "vllm",
+        "--base-url",
+        &server.url,
+        "--model",
+        "m",
+        "--rounds",
+        "1",
+    ]));
+    run.code(msaforge::exit::DESIGN_REJECTED);
     assert!(
         run.stderr().contains("stopped at stage 1/3 (design)"),
         "{}",
@@ -295,14 +270,10 @@ fn new_stops_at_design_when_no_spec_passes() {
 
 #[test]
 fn prompts_and_strict_schema_snapshots() {
-    let settings = crate::settings();
-    settings.bind(|| {
+    crate::snapshots("design").bind(|| {
         use msaforge::design::{prompts, schema};
-        insta::assert_snapshot!(
-            "design_system_prompt",
-            prompts::system(None).expect("system")
-        );
-        insta::assert_snapshot!("design_user_prompt", prompts::user(BRIEF).expect("user"));
+        insta::assert_snapshot!("system-prompt", prompts::system(None).expect("system"));
+        insta::assert_snapshot!("user-prompt", prompts::user(BRIEF).expect("user"));
         let finding = prompts::FindingForModel {
             code: "MSA106".into(),
             severity: "error".into(),
@@ -311,17 +282,14 @@ fn prompts_and_strict_schema_snapshots() {
             help: Some("add `timeout: 2s`".into()),
         };
         insta::assert_snapshot!(
-            "design_repair_prompt",
+            "repair-prompt",
             prompts::repair(&[finding], false).expect("repair")
         );
         insta::assert_snapshot!(
-            "design_repair_truncated_prompt",
+            "repair-truncated-prompt",
             prompts::repair(&[], true).expect("repair")
         );
-        insta::assert_json_snapshot!(
-            "design_strict_schema",
-            schema::spec_schema(schema::Subset::Strict)
-        );
+        insta::assert_json_snapshot!("strict-schema", schema::spec_schema(schema::Subset::Strict));
     });
 }
 

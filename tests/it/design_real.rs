@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::design::msaforge_in;
+use crate::binary::Msaforge;
+use crate::design::with_brief;
 
 const BRIEF: &str = "도서관 열람실 좌석 예약 시스템. 학생은 좌석을 예약하고 취소한다. \
                      관리자는 열람실과 좌석을 등록한다.\n";
@@ -161,30 +162,27 @@ fn design_with_a_real_small_model_ends_as_documented() {
     let brief = dir_brief.path().join("brief-ko.md");
     std::fs::write(&brief, BRIEF).expect("brief");
     let brief = brief.display().to_string();
-    let run = msaforge_in(
-        &[
-            "design",
-            &brief,
-            "-o",
-            "spec.yaml",
-            "--provider",
-            "llamacpp",
-            "--base-url",
-            &base,
-            "--model",
-            "gemma3-270m",
-            "--max-tokens",
-            "192",
-            "--rounds",
-            "2",
-            "--timeout",
-            "600",
-            "--report",
-            "report.json",
-        ],
-        &[],
-    );
-    let stderr = String::from_utf8_lossy(&run.out.stderr).into_owned();
+    let run = with_brief(Msaforge::new().args([
+        "design",
+        &brief,
+        "-o",
+        "spec.yaml",
+        "--provider",
+        "llamacpp",
+        "--base-url",
+        &base,
+        "--model",
+        "gemma3-270m",
+        "--max-tokens",
+        "192",
+        "--rounds",
+        "2",
+        "--timeout",
+        "600",
+        "--report",
+        "report.json",
+    ]));
+    let stderr = run.stderr();
     let dir = run.dir.path();
     let report: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("report.json")).unwrap_or_default())
@@ -192,19 +190,14 @@ fn design_with_a_real_small_model_ends_as_documented() {
     // Real token counts came back through the real protocol.
     assert!(report["prompt_tokens"].as_u64() > Some(1000), "{report}");
     assert!(report["completion_tokens"].as_u64() > Some(0), "{report}");
-    match run.out.status.code() {
+    match run.exit_code() {
         Some(0) => {
             assert_eq!(report["outcome"], "accepted");
-            let check = Command::new(env!("CARGO_BIN_EXE_msaforge"))
-                .args(["check", &dir.join("spec.yaml").display().to_string()])
-                .output()
-                .expect("check runs");
-            assert_eq!(
-                check.status.code(),
-                Some(0),
-                "{}",
-                String::from_utf8_lossy(&check.stdout)
-            );
+            Msaforge::new()
+                .arg("check")
+                .arg(dir.join("spec.yaml"))
+                .run()
+                .code(0);
         }
         Some(code) if code == msaforge::exit::DESIGN_REJECTED => {
             assert!(

@@ -1,31 +1,13 @@
 //! `msaforge dr`: the DR table and recovery order of both examples (English, Korean, JSON),
 //! agreement with the generated plan, and specs with rule errors (a sync cycle) or broken files.
 
-use std::process::{Command, Output};
+use crate::binary::Msaforge;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
-fn msaforge(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_msaforge"))
-        .args(args)
-        .current_dir(ROOT)
-        .env_remove("LANG")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("msaforge runs")
-}
-
+/// The standard output of a run that must succeed.
 fn ok_stdout(args: &[&str]) -> String {
-    let out = msaforge(args);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf-8")
+    Msaforge::new().args(args).run().code(0).stdout()
 }
 
 #[test]
@@ -35,10 +17,10 @@ fn dr_tables_of_both_examples() {
         let en = ok_stdout(&["dr", &spec]);
         let ko = ok_stdout(&["dr", &spec, "--lang", "ko"]);
         let json = ok_stdout(&["dr", &spec, "--format", "json"]);
-        crate::settings().bind(|| {
-            insta::assert_snapshot!(format!("dr-{example}"), en);
-            insta::assert_snapshot!(format!("dr-{example}-ko"), ko);
-            insta::assert_snapshot!(format!("dr-{example}-json"), json);
+        crate::snapshots(&format!("dr/{example}")).bind(|| {
+            insta::assert_snapshot!("en", en);
+            insta::assert_snapshot!("ko", ko);
+            insta::assert_snapshot!("json", json);
         });
     }
 }
@@ -77,10 +59,12 @@ fn json_plan_has_every_context_once_in_the_order() {
 
 #[test]
 fn a_spec_with_a_sync_cycle_gets_a_plan_and_exit_code_1() {
-    let out = msaforge(&["dr", "tests/fixtures/check/MSA101-cycle.yaml"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("MSA101"));
-    let text = String::from_utf8_lossy(&out.stdout);
+    let out = Msaforge::new()
+        .args(["dr", "tests/fixtures/check/MSA101-cycle.yaml"])
+        .run();
+    out.code(1);
+    assert!(out.stderr().contains("MSA101"), "{}", out.text());
+    let text = out.stdout();
     assert!(
         text.contains("1. placement, checkout, directory") && text.contains("together"),
         "{text}"
@@ -89,12 +73,14 @@ fn a_spec_with_a_sync_cycle_gets_a_plan_and_exit_code_1() {
 
 #[test]
 fn unreadable_specs_are_usage_errors_and_broken_ones_spec_errors() {
-    assert_eq!(
-        msaforge(&["dr", "no/such/spec.yaml"]).status.code(),
-        Some(2)
-    );
-    let broken = msaforge(&["dr", "tests/fixtures/check/MSA001-syntax-error.yaml"]);
-    assert_eq!(broken.status.code(), Some(1));
+    Msaforge::new()
+        .args(["dr", "no/such/spec.yaml"])
+        .run()
+        .code(2);
+    let broken = Msaforge::new()
+        .args(["dr", "tests/fixtures/check/MSA001-syntax-error.yaml"])
+        .run();
+    broken.code(1);
     assert!(broken.stdout.is_empty(), "no plan without a model");
 }
 

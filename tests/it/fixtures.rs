@@ -71,9 +71,13 @@ fn check_fixtures() {
                 "{name}: expected no errors, got {codes:?}"
             );
         }
-        crate::settings().bind(|| {
-            insta::assert_snapshot!("human", render::human(&report, Lang::En, false));
-            insta::assert_snapshot!("json", render::json(&report));
+        // `check/human/<fixture>.snap` and `check/json/<fixture>.snap`.
+        let stem = path.file_stem().expect("file name").to_string_lossy();
+        crate::snapshots("check/human").bind(|| {
+            insta::assert_snapshot!(stem.as_ref(), render::human(&report, Lang::En, false));
+        });
+        crate::snapshots("check/json").bind(|| {
+            insta::assert_snapshot!(stem.as_ref(), render::json(&report));
         });
     });
 }
@@ -99,9 +103,9 @@ fn korean_messages() {
                 policy: None,
             },
         );
-        crate::settings().bind(|| {
+        crate::snapshots("check/ko").bind(|| {
             insta::assert_snapshot!(
-                format!("ko-{fixture}"),
+                fixture.trim_end_matches(".yaml"),
                 render::human(&report, Lang::Ko, false)
             );
         });

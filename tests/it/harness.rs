@@ -11,6 +11,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use crate::binary::Msaforge;
+
 pub const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 /// Where `gateway/nginx.local.conf` listens.
@@ -81,20 +83,13 @@ pub fn start_gateway(processes: &mut Processes, nginx: &Path, system: &Path) {
 /// Runs the msaforge binary under test: `examples/<example>` into `out`, with the templates of
 /// `MSAFORGE_E2E_TEMPLATES` when set.
 pub fn generate(example: &str, out: &Path) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_msaforge"));
-    cmd.current_dir(ROOT)
+    let mut cmd = Msaforge::new()
         .args(["generate", &format!("examples/{example}"), "-o"])
-        .arg(out)
-        .env("NO_COLOR", "1");
+        .arg(out);
     if let Some(templates) = std::env::var_os("MSAFORGE_E2E_TEMPLATES") {
-        cmd.arg("--templates").arg(templates);
+        cmd = cmd.arg("--templates").arg(templates);
     }
-    let output = cmd.output().expect("msaforge runs");
-    assert!(
-        output.status.success(),
-        "msaforge generate failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    cmd.run().code(0);
 }
 
 /// `cargo build` of the generated workspace; returns the target directory.

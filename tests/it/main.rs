@@ -6,6 +6,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod bad_input;
+mod binary;
 mod cli;
 mod design;
 mod design_answers;
@@ -19,17 +20,26 @@ mod layers;
 mod pipes;
 mod props;
 mod regenerate;
+mod regenerate_safety;
 mod scripted;
 mod spring;
 mod spring_clients;
 mod validate;
 mod validate_k8s;
 
-/// insta settings shared by every snapshot: the top-level `snapshots/` folder, no version noise.
-pub fn settings() -> insta::Settings {
+/// insta settings for one family of snapshots: `snapshots/<folder>/<name>.snap`, where `folder`
+/// may hold subfolders (`generate/records-archive/services/placement/src`). The name is the whole
+/// file name: no module prefix, no `@fixture` suffix (`glob!` adds one; the names say it already),
+/// no version noise.
+pub fn snapshots(folder: &str) -> insta::Settings {
     let mut s = insta::Settings::clone_current();
-    s.set_snapshot_path(concat!(env!("CARGO_MANIFEST_DIR"), "/snapshots"));
+    s.set_snapshot_path(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("snapshots")
+            .join(folder),
+    );
     s.set_prepend_module_to_snapshot(false);
+    s.remove_snapshot_suffix();
     s.add_filter(env!("CARGO_PKG_VERSION"), "[VERSION]");
     s
 }

@@ -4,7 +4,9 @@
 //! before msaforge starts, so every write to it fails with EPIPE.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
+
+use crate::binary::Msaforge;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const BAD: &str = "tests/fixtures/check/MSA101-cycle.yaml";
@@ -17,49 +19,26 @@ enum Closed {
     Both,
 }
 
-/// A pipe whose read end is already closed.
-fn closed_pipe() -> Stdio {
-    let (reader, writer) = std::io::pipe().expect("a pipe");
-    drop(reader);
-    writer.into()
-}
-
-/// Runs msaforge with `closed` streams; returns the exit code and standard error (when open).
-fn run(args: &[&str], closed: Closed) -> (Option<i32>, String) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_msaforge"));
-    cmd.args(args)
-        .current_dir(ROOT)
-        .env("NO_COLOR", "1")
-        .env_remove("LANG")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .stdin(Stdio::null());
-    let (stdout, stderr) = match closed {
-        Closed::Stdout => (closed_pipe(), Stdio::piped()),
-        Closed::Stderr => (Stdio::piped(), closed_pipe()),
-        Closed::Both => (closed_pipe(), closed_pipe()),
-    };
-    let out = cmd
-        .stdout(stdout)
-        .stderr(stderr)
-        .output()
-        .expect("msaforge runs");
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
+/// Runs msaforge with `closed` streams and asserts it did not panic and exited with `expected`.
 fn assert_exits(args: &[&str], closed: Closed, expected: i32) {
-    let (code, stderr) = run(args, closed);
+    let mut run = Msaforge::new().args(args);
+    if closed != Closed::Stderr {
+        run = run.closed_stdout();
+    }
+    if closed != Closed::Stdout {
+        run = run.closed_stderr();
+    }
+    let out = run.run();
     assert!(
-        !stderr.contains("panicked at"),
-        "{args:?} with {closed:?} closed panicked:\n{stderr}"
+        !out.stderr().contains("panicked at"),
+        "{args:?} with {closed:?} closed panicked:\n{}",
+        out.stderr()
     );
     assert_eq!(
-        code,
+        out.exit_code(),
         Some(expected),
-        "{args:?} with {closed:?} closed:\n{stderr}"
+        "{args:?} with {closed:?} closed:\n{}",
+        out.text()
     );
 }
 

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::binary::Msaforge;
 use crate::harness::{
     BUILD_TIMEOUT, GATEWAY, Processes, ROOT, assert_free, assert_not_implemented, build, generate,
     get, json, local, ports, required_tool, start_gateway, tail, wait_for,
@@ -142,18 +143,13 @@ fn every_example_compiles_as_spring_boot() {
         let spec = tmp.path().join(example);
         std::fs::write(&spec, java).expect("spec written");
         let system = tmp.path().join(example.trim_end_matches(".yaml"));
-        let output = Command::new(env!("CARGO_BIN_EXE_msaforge"))
+        Msaforge::new()
             .arg("generate")
             .arg(&spec)
             .arg("-o")
             .arg(&system)
-            .output()
-            .expect("msaforge runs");
-        assert!(
-            output.status.success(),
-            "{example}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+            .run()
+            .code(0);
         assert!(
             !system.join("Cargo.toml").exists(),
             "{example}: no Cargo workspace without rust-axum contexts"

@@ -7,6 +7,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::binary::Msaforge;
+
 pub(crate) const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 pub(crate) fn have(tool: &str) -> bool {
@@ -37,17 +39,11 @@ pub(crate) fn run(cmd: &mut Command) {
 
 pub(crate) fn generated(example: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
-    let out = Command::new(env!("CARGO_BIN_EXE_msaforge"))
+    Msaforge::new()
         .args(["generate", &format!("examples/{example}"), "-o"])
         .arg(dir.path())
-        .current_dir(ROOT)
-        .output()
-        .expect("msaforge runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .run()
+        .code(0);
     dir
 }
 

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::binary::Msaforge;
 use crate::validate::{EXAMPLES, ROOT, files, generated, have, run};
 
 const KUBERNETES_VERSION: &str = "1.35.0";
@@ -155,13 +156,11 @@ fn checkov_finds_no_failed_check() {
             .tempdir()
             .expect("temp dir");
         let system = dir.path().join("system");
-        let generate = Command::new(env!("CARGO_BIN_EXE_msaforge"))
+        Msaforge::new()
             .args(["generate", &format!("examples/{example}"), "-o"])
             .arg(&system)
-            .current_dir(ROOT)
-            .output()
-            .expect("msaforge runs");
-        assert!(generate.status.success(), "{example}");
+            .run()
+            .code(0);
         let out = Command::new("checkov")
             .arg("-d")
             .arg(&system)
