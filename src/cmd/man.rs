@@ -22,6 +22,7 @@ pub fn run(args: &Args, mut root: clap::Command) -> Result<i32, CmdError> {
     };
     let mut roff = Vec::new();
     clap_mangen::Man::new(page)
+        .source(concat!("msaforge ", env!("CARGO_PKG_VERSION")))
         .render(&mut roff)
         .map_err(CmdError::Write)?;
     output::to_stdout(&String::from_utf8_lossy(&roff))?;
