@@ -16,6 +16,7 @@ mod e2e;
 mod fixtures;
 mod generate;
 mod harness;
+mod infra;
 mod layers;
 mod pipes;
 mod props;
