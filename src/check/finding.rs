@@ -1,9 +1,11 @@
-//! A finding: one thing wrong (or worth a look) in a spec, with its code, place and help.
+//! A finding: one thing wrong (or worth a look) in a spec, made from its rule, with its place and
+//! help.
 //!
 //! Findings are data; turning them into text, JSON or SARIF is `check::render`'s job.
 
 use serde::Serialize;
 
+use crate::check::Rule;
 use crate::spec::Path;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -29,41 +31,46 @@ pub struct Related {
     pub message: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// One finding, made from its rule: its code, severity and heuristic flag are the rule's and cannot
+/// be set apart from it.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
-    pub code: &'static str,
-    pub severity: Severity,
+    rule: &'static Rule,
     pub message: String,
     pub path: Path,
     /// Underline the key that introduces `path` rather than its value.
-    #[serde(skip)]
     pub at_key: bool,
     pub help: Option<String>,
-    /// The rule is a heuristic: a hint for a human, not a proof.
-    pub heuristic: bool,
     pub related: Vec<Related>,
 }
 
 impl Finding {
-    pub fn new(code: &'static str, severity: Severity, path: Path, message: String) -> Self {
+    pub fn new(rule: &'static Rule, path: Path, message: String) -> Self {
         Finding {
-            code,
-            severity,
+            rule,
             message,
             path,
             at_key: false,
             help: None,
-            heuristic: false,
             related: Vec::new(),
         }
     }
 
-    pub fn error(code: &'static str, path: Path, message: String) -> Self {
-        Self::new(code, Severity::Error, path, message)
+    pub fn rule(&self) -> &'static Rule {
+        self.rule
     }
 
-    pub fn warning(code: &'static str, path: Path, message: String) -> Self {
-        Self::new(code, Severity::Warning, path, message)
+    pub fn code(&self) -> &'static str {
+        self.rule.code
+    }
+
+    pub fn severity(&self) -> Severity {
+        self.rule.severity
+    }
+
+    /// The rule is a heuristic: a hint for a human, not a proof.
+    pub fn heuristic(&self) -> bool {
+        self.rule.heuristic
     }
 
     #[must_use]
@@ -75,12 +82,6 @@ impl Finding {
     #[must_use]
     pub fn at_key(mut self) -> Self {
         self.at_key = true;
-        self
-    }
-
-    #[must_use]
-    pub fn heuristic(mut self) -> Self {
-        self.heuristic = true;
         self
     }
 

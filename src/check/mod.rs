@@ -4,10 +4,11 @@
 //! Each family of rules has its own file; `render` turns findings into text, JSON or SARIF.
 //! Nothing here writes files or prints: the command layer does.
 
-pub mod catalog;
 mod finding;
+mod format;
 pub mod render;
-mod rules;
+mod rule;
+pub mod rules;
 mod schema;
 
 use std::collections::HashSet;
@@ -15,10 +16,12 @@ use std::collections::HashSet;
 use serde::Deserialize;
 
 pub use finding::{Finding, Related, Severity, did_you_mean};
+pub use rule::{Rule, Text};
 
 use crate::lang::Lang;
 use crate::spec::load::{self, LoadProblem, SyntaxKind};
 use crate::spec::{Path, Place, Source, SourceMap, Spec, SpecFile, model};
+use format::{MSA001, MSA004};
 
 /// The result of checking one spec file.
 #[derive(Debug)]
@@ -34,7 +37,7 @@ impl Report {
     pub fn errors(&self) -> usize {
         self.findings
             .iter()
-            .filter(|f| f.severity == Severity::Error)
+            .filter(|f| f.severity() == Severity::Error)
             .count()
     }
 
@@ -133,7 +136,7 @@ pub fn check_bytes(name: &str, bytes: &[u8], options: &Options) -> Report {
         .map(|s| s.policy.ignore.iter().map(String::as_str).collect())
         .unwrap_or_default();
     let mut findings = std::mem::take(&mut report.findings);
-    findings.retain(|f| !ignored.contains(f.code));
+    findings.retain(|f| !ignored.contains(f.code()));
     if !findings.is_empty() {
         // Only now is it worth reading the text again for positions.
         report.map = load::places(&report.source.text);
@@ -141,7 +144,7 @@ pub fn check_bytes(name: &str, bytes: &[u8], options: &Options) -> Report {
     findings.sort_by_cached_key(|f| {
         (
             report.place(f).map_or(0, |p| p.offset),
-            f.code,
+            f.code(),
             f.path.to_string(),
         )
     });
@@ -163,8 +166,8 @@ fn shape_finding(text: &str, plain: &serde_json::Error, lang: Lang) -> Finding {
         ),
         None => (Path::root(), plain.to_string()),
     };
-    Finding::error(
-        "MSA004",
+    Finding::new(
+        &MSA004,
         path,
         tr!(
             lang,
@@ -192,8 +195,8 @@ fn pointer_of(path: &serde_path_to_error::Path) -> String {
 fn load_finding(problem: &LoadProblem, lang: Lang) -> Finding {
     let root = Path::root();
     match problem {
-        LoadProblem::Empty => Finding::error(
-            "MSA001",
+        LoadProblem::Empty => Finding::new(
+            &MSA001,
             root,
             tr!(lang, "the file is empty (nothing but blank lines or comments)", "파일이 비어 있습니다 (빈 줄이나 주석뿐)"),
         )
@@ -204,15 +207,15 @@ fn load_finding(problem: &LoadProblem, lang: Lang) -> Finding {
         )),
         LoadProblem::TooLarge => {
             let max = load::MAX_BYTES / (1024 * 1024);
-            Finding::error(
-                "MSA001",
+            Finding::new(
+                &MSA001,
                 root,
                 tr!(lang, "the file is larger than {max} MiB, the most a spec may be", "파일이 spec 최대 크기인 {max} MiB보다 큽니다"),
             )
             .help(tr!(lang, "check that this is the spec you meant; a thousand contexts fit in about 2 MiB", "의도한 spec 파일인지 확인하세요. 컨텍스트 1,000개도 약 2 MiB입니다"))
         }
-        LoadProblem::NotText { offset } => Finding::error(
-            "MSA001",
+        LoadProblem::NotText { offset } => Finding::new(
+            &MSA001,
             root,
             tr!(lang, "the file is not UTF-8 text (binary data at byte {offset})", "파일이 UTF-8 텍스트가 아닙니다 (바이트 {offset}에 이진 데이터)"),
         )
@@ -225,7 +228,7 @@ fn load_finding(problem: &LoadProblem, lang: Lang) -> Finding {
                 SyntaxKind::Tabs => tr!(lang, "indent with spaces: YAML does not allow tabs for indentation", "공백으로 들여쓰세요: YAML은 탭 들여쓰기를 허용하지 않습니다"),
                 SyntaxKind::Other => tr!(lang, "check the indentation and quote values that contain `: ` or start with a special character", "들여쓰기를 확인하고 `: `가 들어가거나 특수문자로 시작하는 값은 따옴표로 감싸세요"),
             };
-            Finding::error("MSA001", root, tr!(lang, "YAML syntax error: {message}", "YAML 문법 오류: {message}")).help(help)
+            Finding::new(&MSA001, root, tr!(lang, "YAML syntax error: {message}", "YAML 문법 오류: {message}")).help(help)
         }
     }
 }

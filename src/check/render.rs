@@ -11,7 +11,7 @@ use miette::{
 use serde::Serialize;
 use serde_json::json;
 
-use crate::check::{Finding, Report, Severity, catalog};
+use crate::check::{Finding, Report, Rule, Severity, rules};
 use crate::lang::Lang;
 use crate::spec::Place;
 
@@ -90,7 +90,7 @@ impl std::fmt::Debug for Rendered<'_> {
 impl std::fmt::Display for Rendered<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.finding.message)?;
-        if self.finding.heuristic {
+        if self.finding.heuristic() {
             f.write_str(self.lang.pick(" (heuristic)", " (휴리스틱)"))?;
         }
         Ok(())
@@ -105,11 +105,11 @@ fn span(place: Place) -> SourceSpan {
 
 impl Diagnostic for Rendered<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
-        Some(Box::new(self.finding.code))
+        Some(Box::new(self.finding.code()))
     }
 
     fn severity(&self) -> Option<miette::Severity> {
-        Some(match self.finding.severity {
+        Some(match self.finding.severity() {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
         })
@@ -169,15 +169,15 @@ pub fn json(report: &Report) -> String {
         .map(|f| {
             let place = report.place(f);
             JsonFinding {
-                code: f.code,
-                severity: f.severity,
+                code: f.code(),
+                severity: f.severity(),
                 message: &f.message,
                 path: f.path.to_string(),
                 file: &report.source.name,
                 line: place.map(|p| p.line),
                 column: place.map(|p| p.column),
                 help: f.help.as_deref(),
-                heuristic: f.heuristic,
+                heuristic: f.heuristic(),
                 related: f
                     .related
                     .iter()
@@ -197,9 +197,9 @@ pub fn json(report: &Report) -> String {
     to_pretty(&findings)
 }
 
-/// A SARIF 2.1.0 log with one run: the rule catalog as the driver's rules, one result per finding.
+/// A SARIF 2.1.0 log with one run: every rule as the driver's rules, one result per finding.
 pub fn sarif(report: &Report, lang: Lang) -> String {
-    let rules: Vec<_> = catalog::RULES
+    let rules: Vec<_> = rules::ALL
         .iter()
         .map(|r| {
             json!({
@@ -231,9 +231,9 @@ pub fn sarif(report: &Report, lang: Lang) -> String {
                 None => f.message.clone(),
             };
             json!({
-                "ruleId": f.code,
-                "ruleIndex": catalog::RULES.iter().position(|r| r.code == f.code),
-                "level": level(f.severity),
+                "ruleId": f.code(),
+                "ruleIndex": rules::ALL.iter().position(|r| r.code == f.code()),
+                "level": level(f.severity()),
                 "message": { "text": text },
                 "locations": [location],
             })
@@ -272,7 +272,7 @@ fn to_pretty<T: Serialize>(value: &T) -> String {
 }
 
 /// `msaforge explain CODE`: what a rule checks, why, how to fix it, and where it comes from.
-pub fn explain(rule: &catalog::Rule, lang: Lang) -> String {
+pub fn explain(rule: &Rule, lang: Lang) -> String {
     let severity = match (rule.severity, lang) {
         (Severity::Error, Lang::En) => "error",
         (Severity::Warning, Lang::En) => "warning",

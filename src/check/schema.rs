@@ -9,10 +9,13 @@ use std::sync::OnceLock;
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::Value;
 
+use crate::check::format::{
+    MSA002, MSA003, MSA004, MSA005, MSA007, duration_finding, generic, pattern_finding,
+    range_finding,
+};
 use crate::check::{Finding, did_you_mean};
 use crate::lang::Lang;
 use crate::spec::Path;
-use crate::spec::names::NameKind;
 
 struct Compiled {
     schema: Value,
@@ -57,8 +60,8 @@ fn version_finding(value: &Value, lang: Lang) -> Option<Finding> {
     }
     let path = Path::root().key("msaforge");
     Some(
-        Finding::error(
-            "MSA007",
+        Finding::new(
+            &MSA007,
             path,
             tr!(
                 lang,
@@ -90,8 +93,8 @@ fn explain(
         ValidationErrorKind::AdditionalProperties { unexpected } => {
             let allowed = allowed_keys(schema, schema_path);
             for key in unexpected {
-                let mut finding = Finding::error(
-                    "MSA002",
+                let mut finding = Finding::new(
+                    &MSA002,
                     path.clone().key(key),
                     tr!(lang, "unknown key `{key}`", "알 수 없는 키 `{key}`"),
                 )
@@ -115,8 +118,8 @@ fn explain(
         ValidationErrorKind::Required { property } => {
             let key = property.as_str().unwrap_or_default();
             out.push(
-                Finding::error(
-                    "MSA003",
+                Finding::new(
+                    &MSA003,
                     path,
                     tr!(
                         lang,
@@ -145,8 +148,8 @@ fn explain(
             let finding = if schema_path.contains("/Duration/") {
                 duration_finding(path, instance, lang)
             } else {
-                Finding::error(
-                    "MSA004",
+                Finding::new(
+                    &MSA004,
                     path,
                     tr!(
                         lang,
@@ -175,8 +178,8 @@ fn explain(
             let value = instance
                 .as_str()
                 .map_or_else(|| instance.to_string(), str::to_owned);
-            let mut finding = Finding::error(
-                "MSA005",
+            let mut finding = Finding::new(
+                &MSA005,
                 path,
                 tr!(
                     lang,
@@ -236,8 +239,8 @@ fn explain(
         }
         ValidationErrorKind::MinItems { limit } => {
             out.push(
-                Finding::error(
-                    "MSA004",
+                Finding::new(
+                    &MSA004,
                     path,
                     tr!(
                         lang,
@@ -279,158 +282,6 @@ fn is_null_branch(schema: &Value, schema_path: &str) -> bool {
         .and_then(|s| s.get("type"))
         .and_then(Value::as_str)
         == Some("null")
-}
-
-fn generic(path: Path, detail: &str, lang: Lang) -> Finding {
-    Finding::error(
-        "MSA004",
-        path,
-        tr!(
-            lang,
-            "this value does not fit the spec format: {detail}",
-            "이 값은 spec 형식에 맞지 않습니다: {detail}"
-        ),
-    )
-    .help(tr!(
-        lang,
-        "see `msaforge schema` for the expected form",
-        "기대하는 형식은 `msaforge schema`를 참고하세요"
-    ))
-}
-
-fn range_finding(path: Path, instance: &Value, bound: &str, lang: Lang) -> Finding {
-    Finding::error(
-        "MSA006",
-        path,
-        tr!(
-            lang,
-            "{instance} is out of range: it must be {bound}",
-            "{instance}은(는) 범위를 벗어났습니다: {bound}이어야 합니다"
-        ),
-    )
-    .help(tr!(lang, "use a value {bound}", "{bound}인 값을 쓰세요"))
-}
-
-fn duration_finding(path: Path, instance: &Value, lang: Lang) -> Finding {
-    let shown = instance
-        .as_str()
-        .map_or_else(|| instance.to_string(), str::to_owned);
-    let mut finding = Finding::error(
-        "MSA015",
-        path,
-        tr!(
-            lang,
-            "`{shown}` is not a duration",
-            "`{shown}`은(는) 올바른 기간 값이 아닙니다"
-        ),
-    );
-    let hint = match instance {
-        Value::Number(n) if n.as_u64().is_some_and(|n| n > 0) => Some(tr!(
-            lang,
-            "add a unit: `{n}s` or `{n}ms`",
-            "단위를 붙이세요: `{n}s` 또는 `{n}ms`"
-        )),
-        Value::String(s) => crate::spec::names::suggest_duration(s)
-            .map(|valid| tr!(lang, "write `{valid}`", "`{valid}`로 쓰세요")),
-        _ => None,
-    };
-    finding = finding.help(hint.unwrap_or_else(|| {
-        tr!(
-            lang,
-            "write a whole number and a unit: `500ms`, `2s`, `15m`, `4h`, `1d`, or `0`",
-            "정수와 단위로 쓰세요: `500ms`, `2s`, `15m`, `4h`, `1d` 또는 `0`"
-        )
-    }));
-    finding
-}
-
-fn pattern_finding(
-    path: Path,
-    schema_path: &str,
-    instance: &Value,
-    kind: &ValidationErrorKind,
-    lang: Lang,
-) -> Finding {
-    let shown = instance.as_str().unwrap_or_default().to_owned();
-    if schema_path.contains("/Duration/") {
-        return duration_finding(path, instance, lang);
-    }
-    if let Some(name_kind) = NameKind::from_schema_path(schema_path) {
-        let label = name_kind.label();
-        let (message, max) = match kind {
-            ValidationErrorKind::MaxLength { limit } => (
-                tr!(
-                    lang,
-                    "`{shown}` is too long: names here may have at most {limit} characters",
-                    "`{shown}`이(가) 너무 깁니다: 여기 이름은 최대 {limit}자입니다"
-                ),
-                true,
-            ),
-            _ => (
-                tr!(
-                    lang,
-                    "`{shown}` is not a valid name: names here are ASCII {label}",
-                    "`{shown}`은(는) 올바른 이름이 아닙니다: 여기 이름은 ASCII {label}이어야 합니다"
-                ),
-                false,
-            ),
-        };
-        let finding = Finding::error("MSA010", path, message);
-        let suggestion = if max { None } else { name_kind.suggest(&shown) };
-        return match suggestion {
-            Some(s) if shown.is_ascii() => finding.help(tr!(lang, "try `{s}`", "`{s}`처럼 쓰세요")),
-            Some(s) => finding.help(tr!(
-                lang,
-                "try `{s}`; put any non-ASCII wording in `title`",
-                "`{s}`처럼 쓰고, 한글 등 비ASCII 표현은 `title`에 쓰세요"
-            )),
-            None if max => finding.help(tr!(
-                lang,
-                "shorten it; service, DNS and Kubernetes names are built from it",
-                "줄이세요. 서비스, DNS, 쿠버네티스 이름이 이것으로 만들어집니다"
-            )),
-            None => finding.help(tr!(
-                lang,
-                "use ASCII letters and digits ({label}); put any non-ASCII wording in `title`",
-                "ASCII 영문자와 숫자({label})를 쓰고, 한글 등은 `title`에 쓰세요"
-            )),
-        };
-    }
-    let (what, example) = if schema_path.contains("/prefix/") {
-        (tr!(lang, "a gateway prefix", "게이트웨이 접두사"), "/api")
-    } else if schema_path.contains("/path/") {
-        (
-            tr!(lang, "an operation path", "오퍼레이션 경로"),
-            "/v1/shelves/{id}",
-        )
-    } else if schema_path.contains("/ignore/") {
-        (tr!(lang, "a rule code", "규칙 코드"), "MSA110")
-    } else {
-        (tr!(lang, "a type name", "타입 이름"), "Shelf[]")
-    };
-    let dot_segment = schema_path.contains("/path/")
-        && shown
-            .split('/')
-            .any(|seg| !seg.is_empty() && seg.chars().all(|c| c == '.'));
-    let help = if dot_segment {
-        tr!(
-            lang,
-            "remove the `.` and `..` segments: clients and nginx resolve them away, so the route would never match",
-            "`.`과 `..` 세그먼트를 빼세요: 클라이언트와 nginx가 이를 정리하므로 이 라우트는 절대 일치하지 않습니다"
-        )
-    } else {
-        tr!(lang, "write it like `{example}`", "`{example}`처럼 쓰세요")
-    };
-    Finding::error(
-        "MSA016",
-        path,
-        tr!(
-            lang,
-            "`{shown}` is not {what}",
-            "`{shown}`은(는) 올바른 {what}이(가) 아닙니다"
-        ),
-    )
-    .help(help)
 }
 
 /// The property names allowed by the object schema that owns `schema_path`'s keyword.

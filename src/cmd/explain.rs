@@ -1,9 +1,9 @@
-//! `msaforge explain`: one rule from the catalog in full, or the list of every rule.
+//! `msaforge explain`: one rule in full, or the list of every rule.
 
 use std::fmt::Write as _;
 
 use super::{CmdError, output};
-use crate::check::{catalog, render};
+use crate::check::{render, rules};
 use crate::exit;
 use crate::lang::Lang;
 
@@ -19,12 +19,12 @@ pub fn run(args: Args) -> Result<i32, CmdError> {
     let lang = args.lang.unwrap_or_else(Lang::from_env);
     let text = match args.code {
         Some(code) => {
-            let rule = catalog::find(&code).ok_or(CmdError::UnknownRule(code))?;
+            let rule = rules::find(&code).ok_or(CmdError::UnknownRule(code))?;
             render::explain(rule, lang)
         }
         None => {
             let mut list = String::new();
-            for r in catalog::RULES {
+            for r in rules::ALL {
                 let _ = writeln!(
                     list,
                     "{}  {:<8} {:<30} {}",

@@ -6,7 +6,7 @@ use minijinja::{Environment, context};
 use serde::Serialize;
 
 use super::error::DesignError;
-use crate::check::{Finding, Severity, catalog};
+use crate::check::{Finding, Severity, rules};
 
 const SYSTEM: &str = include_str!("../../prompts/system.md.j2");
 const USER: &str = include_str!("../../prompts/user.md.j2");
@@ -35,8 +35,8 @@ pub struct FindingForModel {
 impl From<&Finding> for FindingForModel {
     fn from(f: &Finding) -> Self {
         FindingForModel {
-            code: f.code.to_owned(),
-            severity: f.severity.as_str().to_owned(),
+            code: f.code().to_owned(),
+            severity: f.severity().as_str().to_owned(),
             path: f.path.to_string(),
             message: f.message.clone(),
             help: f.help.clone(),
@@ -64,7 +64,7 @@ fn render(name: &str, ctx: &minijinja::Value) -> Result<String, DesignError> {
 /// The system prompt; `schema` is put in when the endpoint does not enforce it (prompt-only mode,
 /// Ollama).
 pub fn system(schema: Option<&serde_json::Value>) -> Result<String, DesignError> {
-    let rules: Vec<RuleLine> = catalog::RULES
+    let rules: Vec<RuleLine> = rules::ALL
         .iter()
         .filter(|r| r.severity == Severity::Error || r.code.starts_with("MSA1"))
         .map(|r| RuleLine {

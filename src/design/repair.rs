@@ -191,6 +191,6 @@ pub fn warnings(report: &check::Report) -> usize {
     report
         .findings
         .iter()
-        .filter(|f| f.severity == Severity::Warning)
+        .filter(|f| f.severity() == Severity::Warning)
         .count()
 }

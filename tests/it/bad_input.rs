@@ -15,7 +15,7 @@ fn snapshot(name: &str, bytes: &[u8]) -> Vec<&'static str> {
     crate::snapshots("check/bad-input").bind(|| {
         insta::assert_snapshot!(name, render::human(&report, Lang::En, false));
     });
-    report.findings.iter().map(|f| f.code).collect()
+    report.findings.iter().map(check::Finding::code).collect()
 }
 
 const MINIMAL: &str = "msaforge: 1\nsystem: { name: demo, title: Demo }\ngateway: { prefix: /api }\ncontexts: [{ name: demo, title: Demo, purpose: Demo }]\n";

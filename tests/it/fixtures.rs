@@ -42,7 +42,7 @@ fn check_fixtures() {
                 policy: None,
             },
         );
-        let codes: Vec<&str> = report.findings.iter().map(|f| f.code).collect();
+        let codes: Vec<&str> = report.findings.iter().map(check::Finding::code).collect();
         let expected = header_codes(text, "expect");
         let forbidden = header_codes(text, "expect-not");
         let clean = text
@@ -126,4 +126,30 @@ fn examples_are_clean() {
         );
         assert!(report.spec.is_some());
     }
+}
+
+/// Every rule is reported by some fixture that expects it, and every code a fixture expects is a
+/// rule: a rule nothing triggers, or a fixture testing a code that does not exist, fails here.
+#[test]
+fn every_rule_has_a_fixture_that_triggers_it() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check");
+    let mut expected = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(&dir).expect("fixtures").flatten() {
+        let text = std::fs::read_to_string(entry.path()).expect("fixture is readable");
+        expected.extend(header_codes(text.trim_start_matches('\u{feff}'), "expect"));
+    }
+    let registered: std::collections::BTreeSet<String> = check::rules::ALL
+        .iter()
+        .map(|r| r.code.to_owned())
+        .collect();
+    let untested: Vec<_> = registered.difference(&expected).collect();
+    assert!(
+        untested.is_empty(),
+        "rules no fixture expects: {untested:?}"
+    );
+    let unknown: Vec<_> = expected.difference(&registered).collect();
+    assert!(
+        unknown.is_empty(),
+        "fixtures expect codes of no rule: {unknown:?}"
+    );
 }

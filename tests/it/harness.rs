@@ -25,7 +25,9 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 /// Every generated system listens on the gateway port and on `view::BASE_PORT` onwards: one at a
 /// time, also across test processes (two checkouts tested at once on one machine). Hold the guard
 /// for the whole test: a mutex for this process and an OS file lock for the others, both released
-/// when it drops (the OS releases the file lock when a killed process exits).
+/// when it drops (the OS releases the file lock when a killed process exits). A test that only
+/// builds a generated workspace (`build`) holds it too: all share one target directory, and a
+/// build replaces the binaries another test is about to start.
 pub fn ports() -> PortsGuard {
     static PORTS: Mutex<()> = Mutex::new(());
     let local = PORTS

@@ -208,6 +208,9 @@ fn hand_edits_survive_spec_changes_and_the_workspace_still_builds() {
     );
     let logs = tmp.path().join("logs");
     std::fs::create_dir_all(&logs).expect("logs");
+    // The builds replace binaries in the shared target directory: not while an end-to-end test
+    // is about to start its own.
+    let _binaries = crate::harness::ports();
     crate::harness::build(&out, &logs);
 
     // Version 3: a context removed. Its untouched files go, the edited handler stays.

@@ -3,7 +3,7 @@
 //!
 //! The effective RTO itself is computed by `crate::recovery`, shared with `msaforge dr` and the DR plan.
 
-use crate::check::Finding;
+use crate::check::{Finding, Rule, Severity, Text};
 use crate::lang::Lang;
 use crate::recovery::{effective_rto, level};
 use crate::spec::model::Strategy;
@@ -11,6 +11,106 @@ use crate::spec::resolve::DrLevel;
 use crate::spec::{Path, Spec};
 
 use super::ctx;
+
+pub static MSA201: Rule = Rule {
+    code: "MSA201",
+    name: "dr-inversion",
+    severity: Severity::Error,
+    heuristic: false,
+    title: Text {
+        en: "A context's declared RTO is better than its effective RTO: the worst declared RTO along its critical synchronous calls.",
+        ko: "선언한 RTO가 실효 RTO(결정적 동기 호출을 따라간 가장 나쁜 RTO)보다 좋습니다.",
+    },
+    why: Text {
+        en: "A service cannot be back before the services it cannot work without. The September 2025 national data centre fire showed it: recovery took 95 days largely because linked systems had to come back together.",
+        ko: "서비스는 그것 없이는 동작하지 못하는 서비스보다 먼저 돌아올 수 없습니다. 2025년 9월 국가정보자원관리원 화재에서 연계 시스템을 함께 복구해야 해서 완전 복구에 95일이 걸린 것이 그 예입니다.",
+    },
+    fix: Text {
+        en: "Raise the callee's grade, or make the call non-critical with a fallback (cache, queue, degraded mode).",
+        ko: "피호출자의 등급을 올리거나, 대체 경로(캐시, 큐, 축소 운영)를 두고 호출을 비결정적으로 바꾸세요.",
+    },
+    source: "행정기관 및 공공기관 정보시스템 구축·운영 지침 제48조의2 (정보시스템 등급제); msaforge's effective-RTO rule",
+};
+
+pub static MSA202: Rule = Rule {
+    code: "MSA202",
+    name: "gateway-grade",
+    severity: Severity::Error,
+    heuristic: false,
+    title: Text {
+        en: "The gateway's DR grade is weaker than the strongest public context's.",
+        ko: "게이트웨이의 DR 등급이 가장 높은 공개 컨텍스트보다 낮습니다.",
+    },
+    why: Text {
+        en: "Every public request passes the gateway; its recovery caps that of everything behind it.",
+        ko: "모든 공개 요청이 게이트웨이를 거치므로 그 복구 수준이 뒤의 모든 것을 제한합니다.",
+    },
+    fix: Text {
+        en: "Set `gateway.dr.grade` to the strongest public context's grade.",
+        ko: "`gateway.dr.grade`를 가장 높은 공개 컨텍스트의 등급으로 설정하세요.",
+    },
+    source: "행정기관 및 공공기관 정보시스템 구축·운영 지침 제48조의2",
+};
+
+pub static MSA203: Rule = Rule {
+    code: "MSA203",
+    name: "impossible-objective",
+    severity: Severity::Error,
+    heuristic: false,
+    title: Text {
+        en: "An RTO or RPO the strategy cannot meet (RPO 0 with backup-restore; minutes of RTO from backups). Limits per strategy are msaforge's defaults: active-standby needs 5m RTO, backup-restore 4h RTO and 1h RPO; override them with `policy.strategy_limits`.",
+        ko: "전략이 달성할 수 없는 RTO나 RPO입니다 (backup-restore로 RPO 0, 백업 복원으로 몇 분 RTO). 전략별 한도는 msaforge 기본값(active-standby RTO 5m, backup-restore RTO 4h·RPO 1h)이며 `policy.strategy_limits`로 바꿀 수 있습니다.",
+    },
+    why: Text {
+        en: "A promise the architecture cannot keep is found out during the disaster.",
+        ko: "아키텍처가 지킬 수 없는 약속은 재해 때 드러납니다.",
+    },
+    fix: Text {
+        en: "Choose a stronger strategy, or state the objective the strategy can meet.",
+        ko: "더 강한 전략을 고르거나 전략이 달성할 수 있는 목표를 쓰세요.",
+    },
+    source: "TTA TTAK.KO-12.0009/R1 (mirror, hot, warm and cold sites)",
+};
+
+pub static MSA204: Rule = Rule {
+    code: "MSA204",
+    name: "active-active-writes",
+    severity: Severity::Warning,
+    heuristic: false,
+    title: Text {
+        en: "An active-active context with a stateful store and no `write_strategy`.",
+        ko: "상태 저장소를 쓰는 active-active 컨텍스트에 `write_strategy`가 없습니다.",
+    },
+    why: Text {
+        en: "Most databases accept one writer at a time; two sites writing the same rows lose updates or split the brain.",
+        ko: "대부분의 데이터베이스는 한 곳만 쓸 수 있어, 두 사이트가 같은 행을 쓰면 갱신이 사라지거나 스플릿 브레인이 됩니다.",
+    },
+    fix: Text {
+        en: "State `write_strategy: single-primary` (one writer, the other site forwards), `partitioned`, or `conflict-free`.",
+        ko: "`write_strategy: single-primary`(한 곳이 쓰고 다른 사이트는 전달), `partitioned`, `conflict-free` 중 하나를 쓰세요.",
+    },
+    source: "CloudNativePG replica clusters (one primary at a time); Kleppmann: Designing Data-Intensive Applications, 2017, ch. 5",
+};
+
+pub static MSA205: Rule = Rule {
+    code: "MSA205",
+    name: "no-dr-grade",
+    severity: Severity::Warning,
+    heuristic: false,
+    title: Text {
+        en: "A context with no DR grade; it is treated as grade 4.",
+        ko: "DR 등급이 없는 컨텍스트이며 4등급으로 간주합니다.",
+    },
+    why: Text {
+        en: "Every system in the public sector has a grade; leaving it out hides the recovery promise.",
+        ko: "공공 정보시스템은 모두 등급이 있으며, 빠뜨리면 복구 약속이 가려집니다.",
+    },
+    fix: Text {
+        en: "Add `dr: { grade: N }`.",
+        ko: "`dr: { grade: N }`을 추가하세요.",
+    },
+    source: "행정기관 및 공공기관 정보시스템 구축·운영 지침 제48조의2",
+};
 
 /// Grade 5 (older local-government criteria) is treated as 4.
 fn norm(grade: u8) -> u8 {
@@ -24,7 +124,7 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
         let Some(dr) = c.dr else {
             let name = &c.name;
             out.push(
-                Finding::warning("MSA205", ctx(i).key("name"), tr!(lang, "context `{name}` states no DR grade; it is treated as grade 4", "컨텍스트 `{name}`에 DR 등급이 없어 4등급으로 간주합니다"))
+                Finding::new(&MSA205, ctx(i).key("name"), tr!(lang, "context `{name}` states no DR grade; it is treated as grade 4", "컨텍스트 `{name}`에 DR 등급이 없어 4등급으로 간주합니다"))
                     .help(tr!(lang, "add `dr: {{ grade: N }}` with the system grade (1-4) from the information-system grading", "정보시스템 등급(1-4)에 맞춰 `dr: {{ grade: N }}`을 추가하세요")),
             );
             continue;
@@ -38,7 +138,7 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
                 .join(" -> ");
             let (rto, name) = (dr.rto, &c.name);
             let last = chain.last().map_or(name, |&j| &spec.contexts[j].name);
-            let mut finding = Finding::error("MSA201", at.clone(), tr!(lang, "DR inversion: `{name}` promises RTO {rto} but depends critically on a slower recovery, so its effective RTO is {eff}: {shown}", "DR 역전: `{name}`은(는) RTO {rto}를 약속하지만 더 느리게 복구되는 대상에 결정적으로 의존하여 실효 RTO가 {eff}입니다: {shown}"))
+            let mut finding = Finding::new(&MSA201, at.clone(), tr!(lang, "DR inversion: `{name}` promises RTO {rto} but depends critically on a slower recovery, so its effective RTO is {eff}: {shown}", "DR 역전: `{name}`은(는) RTO {rto}를 약속하지만 더 느리게 복구되는 대상에 결정적으로 의존하여 실효 RTO가 {eff}입니다: {shown}"))
                 .at_key()
                 .help(tr!(lang, "raise `{last}`'s grade (or RTO) to match, or make the call non-critical with a fallback (cache, queue, degraded mode)", "`{last}`의 등급(또는 RTO)을 올리거나, 대체 경로(캐시, 큐, 축소 운영)를 두고 호출을 비결정적(critical: false)으로 바꾸세요"));
             if let Some(&next) = chain.get(1)
@@ -58,7 +158,7 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
         if dr.strategy == Strategy::ActiveActive && c.is_stateful() && dr.write_strategy.is_none() {
             let (name, store) = (&c.name, format!("{:?}", c.data.store).to_lowercase());
             out.push(
-                Finding::warning("MSA204", at, tr!(lang, "`{name}` is active-active with a {store} store but states no write strategy", "`{name}`은(는) {store} 저장소를 쓰는 active-active인데 쓰기 전략이 없습니다"))
+                Finding::new(&MSA204, at, tr!(lang, "`{name}` is active-active with a {store} store but states no write strategy", "`{name}`은(는) {store} 저장소를 쓰는 active-active인데 쓰기 전략이 없습니다"))
                     .at_key()
                     .help(tr!(lang, "most databases accept one writer at a time: add `write_strategy: single-primary` (or `partitioned` / `conflict-free` if the data allows)", "대부분의 데이터베이스는 한 번에 한 곳만 씁니다: `write_strategy: single-primary`를 추가하세요 (데이터가 허락하면 `partitioned` / `conflict-free`)")),
             );
@@ -110,7 +210,7 @@ fn gateway(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
     };
     if gw > grade {
         let name = &spec.contexts[i].name;
-        let mut finding = Finding::error("MSA202", at, if spec.gateway.dr.is_some() {
+        let mut finding = Finding::new(&MSA202, at, if spec.gateway.dr.is_some() {
             tr!(lang, "the gateway is grade {gw} but public context `{name}` is grade {grade}: every public call goes through the gateway, so it caps their recovery", "게이트웨이는 {gw}등급인데 공개 컨텍스트 `{name}`은(는) {grade}등급입니다: 모든 공개 호출이 게이트웨이를 거치므로 복구 수준이 게이트웨이에 묶입니다")
         } else {
             tr!(lang, "the gateway states no DR grade (treated as 4) but public context `{name}` is grade {grade}: every public call goes through the gateway, so it caps their recovery", "게이트웨이에 DR 등급이 없어 4등급으로 간주하는데 공개 컨텍스트 `{name}`은(는) {grade}등급입니다: 모든 공개 호출이 게이트웨이를 거치므로 복구 수준이 게이트웨이에 묶입니다")
@@ -148,14 +248,14 @@ fn impossible(spec: &Spec, dr: DrLevel, at: Path, who: &str, lang: Lang, out: &m
     if dr.rpo < fastest_rpo {
         let rpo = dr.rpo;
         out.push(
-            Finding::error("MSA203", at.clone().key("rpo"), tr!(lang, "{who}: RPO {rpo} is impossible with {strategy}, which loses up to {fastest_rpo} of data", "{who}: {strategy} 전략은 최대 {fastest_rpo}의 데이터를 잃으므로 RPO {rpo}는 불가능합니다"))
+            Finding::new(&MSA203, at.clone().key("rpo"), tr!(lang, "{who}: RPO {rpo} is impossible with {strategy}, which loses up to {fastest_rpo} of data", "{who}: {strategy} 전략은 최대 {fastest_rpo}의 데이터를 잃으므로 RPO {rpo}는 불가능합니다"))
                 .help(tr!(lang, "use `strategy: {stronger}` (replicated), or accept `rpo: {fastest_rpo}`", "`strategy: {stronger}`(복제)를 쓰거나 `rpo: {fastest_rpo}`를 받아들이세요")),
         );
     }
     if dr.rto < fastest_rto {
         let rto = dr.rto;
         out.push(
-            Finding::error("MSA203", at.key("rto"), tr!(lang, "{who}: RTO {rto} is impossible with {strategy}, which needs at least {fastest_rto} to recover", "{who}: {strategy} 전략은 복구에 최소 {fastest_rto}가 걸리므로 RTO {rto}는 불가능합니다"))
+            Finding::new(&MSA203, at.key("rto"), tr!(lang, "{who}: RTO {rto} is impossible with {strategy}, which needs at least {fastest_rto} to recover", "{who}: {strategy} 전략은 복구에 최소 {fastest_rto}가 걸리므로 RTO {rto}는 불가능합니다"))
                 .help(tr!(lang, "use `strategy: {stronger}`, or set `rto: {fastest_rto}` or more", "`strategy: {stronger}`를 쓰거나 `rto`를 {fastest_rto} 이상으로 하세요")),
         );
     }

@@ -10,6 +10,7 @@ use crate::lang::Lang;
 use crate::spec::Spec;
 
 use super::ctx;
+use super::structure::MSA011;
 
 /// Names of generated services and objects that are not contexts. Sorted.
 const TAKEN: &[&str] = &["default-deny", "gateway", "jaeger", "otel-collector"];
@@ -37,13 +38,11 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
                 })
         };
         if let Some(message) = message {
-            out.push(
-                Finding::error("MSA011", ctx(i).key("name"), message).help(tr!(
-                    lang,
-                    "choose a more specific context name, like `{name}-service`",
-                    "`{name}-service`처럼 더 구체적인 컨텍스트 이름을 쓰세요"
-                )),
-            );
+            out.push(Finding::new(&MSA011, ctx(i).key("name"), message).help(tr!(
+                lang,
+                "choose a more specific context name, like `{name}-service`",
+                "`{name}-service`처럼 더 구체적인 컨텍스트 이름을 쓰세요"
+            )));
         }
     }
 }

@@ -12,6 +12,7 @@ use crate::spec::resolve::Context;
 use crate::spec::{Path, Spec};
 
 use super::ctx;
+use super::structure::MSA011;
 
 /// Simple names the generated Java code uses inside the scope of the spec's records (the API
 /// interface, the clients) or that a controller implementing the interface needs. Sorted.
@@ -187,8 +188,8 @@ fn names(c: &Context, at: &Path, lang: Lang, out: &mut Vec<Finding>) {
     for (tp, name, fields) in records {
         if CLASSES.binary_search(&name.as_str()).is_ok() || generated.contains(name) {
             out.push(
-                Finding::error(
-                    "MSA011",
+                Finding::new(
+                    &MSA011,
                     tp.clone().key("name"),
                     tr!(
                         lang,
@@ -227,8 +228,8 @@ fn object_method(name: &str, path: Path, lang: Lang, out: &mut Vec<Finding>) {
 }
 
 fn reserved(name: &str, path: Path, lang: Lang) -> Finding {
-    Finding::error(
-        "MSA011",
+    Finding::new(
+        &MSA011,
         path,
         tr!(
             lang,
@@ -248,8 +249,8 @@ fn reserved(name: &str, path: Path, lang: Lang) -> Finding {
 fn package(package: &str, path: &Path, lang: Lang, out: &mut Vec<Finding>) {
     if package == "java" || package.starts_with("java.") {
         out.push(
-            Finding::error(
-                "MSA011",
+            Finding::new(
+                &MSA011,
                 path.clone(),
                 tr!(
                     lang,
@@ -267,8 +268,8 @@ fn package(package: &str, path: &Path, lang: Lang, out: &mut Vec<Finding>) {
     let reserved = |s: &&str| JAVA_KEYWORDS.binary_search(s).is_ok();
     for segment in package.split('.').filter(reserved) {
         out.push(
-            Finding::error(
-                "MSA011",
+            Finding::new(
+                &MSA011,
                 path.clone(),
                 tr!(
                     lang,

@@ -1,18 +1,76 @@
-//! The microservice rules, one file per family. Every rule reads the checked `Spec` only and pushes
-//! findings; none of them prints, and none stops the others.
+//! The microservice rules, one file per family, each with the statics that describe its codes
+//! beside the code that emits them. Every rule reads the checked `Spec` only and pushes findings;
+//! none of them prints, and none stops the others.
+//!
+//! `ALL` lists every rule (these and the format family of `check::format`): `explain`, SARIF, the
+//! policy's `ignore` list and the design prompt read it.
 
 mod calls;
-mod design;
-pub mod dr;
+mod coupling;
+mod dr;
+mod events;
+mod fields;
 mod infra;
 mod java;
+mod references;
+mod routes;
 mod rust;
+mod size;
 mod spelling;
 mod structure;
+mod teams;
 
-use crate::check::Finding;
+use crate::check::{Finding, Rule, format};
 use crate::lang::Lang;
 use crate::spec::{Path, Spec};
+
+/// Every rule, in code order.
+pub static ALL: &[&Rule] = &[
+    &format::MSA001,
+    &format::MSA002,
+    &format::MSA003,
+    &format::MSA004,
+    &format::MSA005,
+    &format::MSA006,
+    &format::MSA007,
+    &format::MSA010,
+    &structure::MSA011,
+    &spelling::MSA012,
+    &references::MSA013,
+    &structure::MSA014,
+    &format::MSA015,
+    &format::MSA016,
+    &fields::MSA017,
+    &calls::MSA101,
+    &calls::MSA102,
+    &coupling::MSA103,
+    &coupling::MSA104,
+    &routes::MSA105,
+    &calls::MSA106,
+    &calls::MSA107,
+    &events::MSA108,
+    &events::MSA109,
+    &routes::MSA110,
+    &size::MSA111,
+    &size::MSA112,
+    &calls::MSA113,
+    &routes::MSA114,
+    &teams::MSA120,
+    &teams::MSA121,
+    &teams::MSA122,
+    &dr::MSA201,
+    &dr::MSA202,
+    &dr::MSA203,
+    &dr::MSA204,
+    &dr::MSA205,
+];
+
+/// Looks a rule up by code (case-insensitive).
+pub fn find(code: &str) -> Option<&'static Rule> {
+    ALL.iter()
+        .copied()
+        .find(|r| r.code.eq_ignore_ascii_case(code))
+}
 
 /// `contexts[i]`.
 fn ctx(i: usize) -> Path {
@@ -25,9 +83,16 @@ pub fn run(spec: &Spec, lang: Lang) -> Vec<Finding> {
     structure::check(spec, lang, &mut out);
     infra::check(spec, lang, &mut out);
     calls::check(spec, lang, &mut out);
-    design::check(spec, lang, &mut out);
+    coupling::check(spec, lang, &mut out);
+    routes::check(spec, lang, &mut out);
+    events::check(spec, lang, &mut out);
+    teams::check(spec, lang, &mut out);
+    size::check(spec, lang, &mut out);
     dr::check(spec, lang, &mut out);
     java::check(spec, lang, &mut out);
     rust::check(spec, lang, &mut out);
     out
 }
+
+#[cfg(test)]
+mod completeness;

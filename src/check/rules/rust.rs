@@ -13,6 +13,7 @@ use crate::spec::model::Stack;
 use crate::spec::{Path, Spec};
 
 use super::ctx;
+use super::structure::MSA011;
 
 /// Type names the generated Rust modules holding the spec's types use: the prelude's, and those
 /// imported by `types.rs`, `api.rs` and the client modules. Sorted.
@@ -79,8 +80,8 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
 
 fn hidden(name: &str, context: &str, path: Path, lang: Lang) -> Finding {
     let pascal = context.to_upper_camel_case();
-    Finding::error(
-        "MSA011",
+    Finding::new(
+        &MSA011,
         path,
         tr!(
             lang,

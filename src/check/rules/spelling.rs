@@ -1,15 +1,37 @@
-//! Distinct names that generated code spells alike (MSA012): enum values `in-use` and `in_use`
-//! (both `InUse` in Rust, `IN_USE` in Java), fields `userId` and `userID` or operations `getLoan`
-//! and `getLOAN` (both `user_id`, `get_loan` in Rust), and an event named like a type of its
-//! context (both become one class, struct and schema). Exact duplicates within one list are
-//! `structure`'s job.
+//! Duplicate names (MSA012): a name defined twice in one list, and distinct names that generated
+//! code spells alike: enum values `in-use` and `in_use` (both `InUse` in Rust, `IN_USE` in Java),
+//! fields `userId` and `userID` or operations `getLoan` and `getLOAN` (both `user_id`, `get_loan`
+//! in Rust), and an event named like a type of its context (both become one class, struct and
+//! schema).
+
+use std::collections::HashMap;
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
-use crate::check::Finding;
+use crate::check::{Finding, Rule, Severity, Text};
 use crate::lang::Lang;
 use crate::spec::Path;
 use crate::spec::resolve::Context;
+
+pub static MSA012: Rule = Rule {
+    code: "MSA012",
+    name: "duplicate-name",
+    severity: Severity::Error,
+    heuristic: false,
+    title: Text {
+        en: "Two things of the same kind share a name in the same scope, or names generated code spells alike (`userId` and `userID` are both `user_id`).",
+        ko: "같은 범위에서 같은 종류의 두 항목이 이름을 공유하거나, 생성 코드에서 같은 이름이 됩니다 (`userId`와 `userID`는 모두 `user_id`).",
+    },
+    why: Text {
+        en: "References by name become ambiguous, and generated files would overwrite each other.",
+        ko: "이름 참조가 모호해지고 생성 파일이 서로 덮어씁니다.",
+    },
+    fix: Text {
+        en: "Rename one, or merge the two definitions.",
+        ko: "하나의 이름을 바꾸거나 두 정의를 합치세요.",
+    },
+    source: "msaforge spec format",
+};
 
 /// How the generated code spells a name.
 #[derive(Debug, Clone, Copy)]
@@ -48,8 +70,8 @@ pub fn same(
         let other = names[j];
         let (here, there) = (at(i), at(j));
         let same_place = here == there; // two parameters of one path
-        let finding = Finding::error(
-            "MSA012",
+        let finding = Finding::new(
+            &MSA012,
             here,
             tr!(
                 lang,
@@ -78,8 +100,8 @@ pub fn events_named_like_types(c: &Context, at: &Path, lang: Lang, out: &mut Vec
         };
         let name = &ev.name;
         out.push(
-            Finding::error(
-                "MSA012",
+            Finding::new(
+                &MSA012,
                 at.clone().key("events").key("publishes").index(e).key("name"),
                 tr!(
                     lang,
@@ -98,5 +120,54 @@ pub fn events_named_like_types(c: &Context, at: &Path, lang: Lang, out: &mut Vec
                 tr!(lang, "the type", "타입"),
             ),
         );
+    }
+}
+
+/// Reports every repeat of a name in a list, pointing at the repeat and back at the first one.
+pub(super) fn duplicates<'a>(
+    names: impl Iterator<Item = &'a str>,
+    list: impl Fn() -> Path,
+    key: &str,
+    lang: Lang,
+    out: &mut Vec<Finding>,
+) {
+    // Most lists are short (fields, enum values): a linear scan beats hashing them.
+    let names: Vec<&str> = names.collect();
+    let index: Option<HashMap<&str, usize>> = (names.len() > 16).then(|| {
+        let mut first = HashMap::with_capacity(names.len());
+        for (i, &name) in names.iter().enumerate().rev() {
+            first.insert(name, i);
+        }
+        first
+    });
+    for (i, &name) in names.iter().enumerate() {
+        let first = match &index {
+            Some(index) => index.get(name).copied().filter(|&j| j < i),
+            None => names[..i].iter().position(|&n| n == name),
+        };
+        if let Some(j) = first {
+            let (here, there) = if key == "tables" || key == "values" {
+                (list().key(key).index(i), list().key(key).index(j))
+            } else {
+                (list().index(i).key(key), list().index(j).key(key))
+            };
+            out.push(
+                Finding::new(
+                    &MSA012,
+                    here,
+                    tr!(
+                        lang,
+                        "`{name}` is defined twice",
+                        "`{name}`이(가) 두 번 정의되었습니다"
+                    ),
+                )
+                .help(tr!(
+                    lang,
+                    "rename one of them or merge the two",
+                    "둘 중 하나의 이름을 바꾸거나 합치세요"
+                ))
+                .related(there, tr!(lang, "first defined here", "처음 정의된 곳")),
+            );
+        }
     }
 }

@@ -1,15 +1,54 @@
 //! Structure rules: duplicate names, reserved words, DNS limits, references that point nowhere,
 //! path parameters and enum values. They make sure the later rules and the generators can trust names.
 
-use std::collections::HashMap;
-
-use crate::check::{Finding, did_you_mean};
+use crate::check::{Finding, Rule, Severity, Text};
 use crate::lang::Lang;
-use crate::spec::resolve::{Field, FieldType, Scalar};
 use crate::spec::{Path, Spec};
 
 use super::ctx;
-use super::spelling::{self, Spelling};
+use super::fields::fields;
+use super::references::unknown;
+use super::spelling::{self, Spelling, duplicates};
+
+pub static MSA011: Rule = Rule {
+    code: "MSA011",
+    name: "reserved-name",
+    severity: Severity::Error,
+    heuristic: false,
+    title: Text {
+        en: "A name that is a Rust or Java keyword, a name generated Java or Rust code needs (`List`, `Result`, `hashCode`), a context name the generated system already uses (`gateway`, `otel-collector`, `jaeger`, `default-deny`, `<context>-db`), or too long to be a DNS label once prefixed with the system name.",
+        ko: "Rust나 Java의 예약어, 생성 Java나 Rust 코드가 쓰는 이름(`List`, `Result`, `hashCode`), 생성되는 시스템이 이미 쓰는 컨텍스트 이름(`gateway`, `otel-collector`, `jaeger`, `default-deny`, `<컨텍스트>-db`), 또는 시스템 이름을 붙이면 DNS 레이블로 너무 긴 이름입니다.",
+    },
+    why: Text {
+        en: "Generated code would not compile, `compose.yaml` would hold one service twice, or the Kubernetes objects would be rejected.",
+        ko: "생성 코드가 컴파일되지 않거나, `compose.yaml`에 같은 서비스가 두 번 들어가거나, 쿠버네티스 객체가 거부됩니다.",
+    },
+    fix: Text {
+        en: "Pick a more specific word (`kind` for `type`), or shorten the name.",
+        ko: "더 구체적인 단어(`type` 대신 `kind`)를 고르거나 이름을 줄이세요.",
+    },
+    source: "The Rust Reference, Keywords; Java Language Specification 3.9; RFC 1035",
+};
+
+pub static MSA014: Rule = Rule {
+    code: "MSA014",
+    name: "path-parameters",
+    severity: Severity::Error,
+    heuristic: false,
+    title: Text {
+        en: "Path parameters that do not fit the path: the same `{name}` twice.",
+        ko: "경로와 맞지 않는 경로 매개변수: 같은 `{name}`이 두 번 나옵니다.",
+    },
+    why: Text {
+        en: "Handlers receive parameters by name; a repeated name cannot be bound.",
+        ko: "핸들러는 매개변수를 이름으로 받으므로 반복된 이름은 바인딩할 수 없습니다.",
+    },
+    fix: Text {
+        en: "Give each parameter its own name.",
+        ko: "매개변수마다 다른 이름을 쓰세요.",
+    },
+    source: "RFC 6570 URI templates; OpenAPI 3.1 path templating",
+};
 
 /// Rust (2024 edition, strict and reserved) and Java keywords, plus literals. Names that collide
 /// with them cannot become identifiers in every generated stack.
@@ -126,10 +165,7 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
         lang,
         out,
     );
-    let codes: Vec<&str> = crate::check::catalog::RULES
-        .iter()
-        .map(|r| r.code)
-        .collect();
+    let codes: Vec<&str> = super::ALL.iter().map(|r| r.code).collect();
     for (i, code) in spec.policy.ignore.iter().enumerate() {
         if !codes.contains(&code.as_str()) {
             let path = Path::root().key("policy").key("ignore").index(i);
@@ -151,7 +187,7 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
         if dns.len() > 63 {
             let len = dns.len();
             out.push(
-                Finding::error("MSA011", at.clone().key("name"), tr!(lang, "`{dns}` ({len} characters) is too long for a DNS label and a Kubernetes name (63 at most)", "`{dns}`({len}자)는 DNS 레이블과 쿠버네티스 이름으로 너무 깁니다 (최대 63자)"))
+                Finding::new(&MSA011, at.clone().key("name"), tr!(lang, "`{dns}` ({len} characters) is too long for a DNS label and a Kubernetes name (63 at most)", "`{dns}`({len}자)는 DNS 레이블과 쿠버네티스 이름으로 너무 깁니다 (최대 63자)"))
                     .help(tr!(lang, "shorten the context name or the system name", "컨텍스트 이름이나 시스템 이름을 줄이세요")),
             );
         }
@@ -216,8 +252,8 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
                 if !seen.insert(p.as_str()) {
                     let path = &op.path;
                     out.push(
-                        Finding::error(
-                            "MSA014",
+                        Finding::new(
+                            &MSA014,
                             op_path.clone().key("path"),
                             tr!(
                                 lang,
@@ -302,84 +338,12 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
     }
 }
 
-fn fields(fields: &[Field], owner: &Path, types: &[&str], lang: Lang, out: &mut Vec<Finding>) {
-    duplicates(
-        fields.iter().map(|f| f.name.as_str()),
-        || owner.clone().key("fields"),
-        "name",
-        lang,
-        out,
-    );
-    let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
-    let at = |i| owner.clone().key("fields").index(i).key("name");
-    spelling::same(&names, at, Spelling::Snake, lang, out);
-    for (i, f) in fields.iter().enumerate() {
-        let fp = || owner.clone().key("fields").index(i);
-        keyword(&f.name, || fp().key("name"), lang, out);
-        if let Some(name) = f.ty.named()
-            && !types.contains(&name)
-        {
-            let mut candidates: Vec<&str> = types.to_vec();
-            candidates.extend(Scalar::NAMES);
-            let mut finding = unknown(fp().key("type"), "type", name, &candidates, lang);
-            finding.help = Some(match did_you_mean(name, candidates.iter().copied()) {
-                Some(near) => tr!(lang, "did you mean `{near}`?", "`{near}`을(를) 의도했나요?"),
-                None => {
-                    let list = Scalar::NAMES.join(", ");
-                    tr!(
-                        lang,
-                        "use a built-in type ({list}) or define `{name}` under this context's `types`",
-                        "기본 타입({list})을 쓰거나 이 컨텍스트의 `types`에 `{name}`을(를) 정의하세요"
-                    )
-                }
-            });
-            out.push(finding);
-        }
-        if let Some(values) = enum_values(&f.ty)
-            && values.is_empty()
-        {
-            out.push(
-                Finding::error(
-                    "MSA017",
-                    fp().key("type"),
-                    tr!(
-                        lang,
-                        "enum field `{}` lists no values",
-                        "enum 필드 `{}`에 값 목록이 없습니다",
-                        f.name
-                    ),
-                )
-                .help(tr!(
-                    lang,
-                    "add `values: [first, second]`",
-                    "`values: [first, second]`를 추가하세요"
-                )),
-            );
-        }
-        if let Some(values) = enum_values(&f.ty) {
-            duplicates(values.iter().map(String::as_str), fp, "values", lang, out);
-            let values: Vec<&str> = values.iter().map(String::as_str).collect();
-            let at = |i| fp().key("values").index(i);
-            spelling::same(&values, at, Spelling::Pascal, lang, out);
-        }
-    }
-}
-
-/// The values of an enum field (also a list of enums).
-fn enum_values(ty: &FieldType) -> Option<&Vec<String>> {
-    match ty {
-        FieldType::Enum { values } => Some(values),
-        FieldType::List { item } => enum_values(item),
-        _ => None,
-    }
-}
-
 /// `path` is only built when there is a finding: this runs for every name in the spec.
-fn keyword(name: &str, path: impl FnOnce() -> Path, lang: Lang, out: &mut Vec<Finding>) {
+pub(super) fn keyword(name: &str, path: impl FnOnce() -> Path, lang: Lang, out: &mut Vec<Finding>) {
     if is_keyword(name) {
         out.push(
-            Finding::error(
-                "MSA011",
+            Finding::new(
+                &MSA011,
                 path(),
                 tr!(
                     lang,
@@ -393,98 +357,6 @@ fn keyword(name: &str, path: impl FnOnce() -> Path, lang: Lang, out: &mut Vec<Fi
                 "다른 이름을 쓰세요. 예: `{name}Value` 또는 더 구체적인 단어"
             )),
         );
-    }
-}
-
-/// Reports every repeat of a name in a list, pointing at the repeat and back at the first one.
-fn duplicates<'a>(
-    names: impl Iterator<Item = &'a str>,
-    list: impl Fn() -> Path,
-    key: &str,
-    lang: Lang,
-    out: &mut Vec<Finding>,
-) {
-    // Most lists are short (fields, enum values): a linear scan beats hashing them.
-    let names: Vec<&str> = names.collect();
-    let index: Option<HashMap<&str, usize>> = (names.len() > 16).then(|| {
-        let mut first = HashMap::with_capacity(names.len());
-        for (i, &name) in names.iter().enumerate().rev() {
-            first.insert(name, i);
-        }
-        first
-    });
-    for (i, &name) in names.iter().enumerate() {
-        let first = match &index {
-            Some(index) => index.get(name).copied().filter(|&j| j < i),
-            None => names[..i].iter().position(|&n| n == name),
-        };
-        if let Some(j) = first {
-            let (here, there) = if key == "tables" || key == "values" {
-                (list().key(key).index(i), list().key(key).index(j))
-            } else {
-                (list().index(i).key(key), list().index(j).key(key))
-            };
-            out.push(
-                Finding::error(
-                    "MSA012",
-                    here,
-                    tr!(
-                        lang,
-                        "`{name}` is defined twice",
-                        "`{name}`이(가) 두 번 정의되었습니다"
-                    ),
-                )
-                .help(tr!(
-                    lang,
-                    "rename one of them or merge the two",
-                    "둘 중 하나의 이름을 바꾸거나 합치세요"
-                ))
-                .related(there, tr!(lang, "first defined here", "처음 정의된 곳")),
-            );
-        }
-    }
-}
-
-/// A reference to a `kind` named `name` that does not exist among `candidates`.
-pub(super) fn unknown(
-    path: Path,
-    kind: &str,
-    name: &str,
-    candidates: &[&str],
-    lang: Lang,
-) -> Finding {
-    let kind_ko = match kind {
-        "context" => "컨텍스트",
-        "team" => "팀",
-        "operation" => "오퍼레이션",
-        "type" => "타입",
-        "rule code" => "규칙 코드",
-        _ => kind,
-    };
-    let finding = Finding::error(
-        "MSA013",
-        path,
-        tr!(
-            lang,
-            "unknown {kind} `{name}`",
-            "알 수 없는 {kind_ko} `{name}`"
-        ),
-    );
-    match did_you_mean(name, candidates.iter().copied()) {
-        Some(near) => finding.help(tr!(
-            lang,
-            "did you mean `{near}`?",
-            "`{near}`을(를) 의도했나요?"
-        )),
-        None if candidates.is_empty() => finding.help(tr!(
-            lang,
-            "define the {kind} first",
-            "먼저 {kind_ko}을(를) 정의하세요"
-        )),
-        None => {
-            let list = candidates.join(", ");
-            finding.help(tr!(lang, "known: {list}", "정의된 것: {list}"))
-        }
     }
 }
 
