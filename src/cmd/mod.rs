@@ -52,7 +52,7 @@ pub enum Command {
     Schema,
     /// Explain a rule: what it checks, why it matters, how to fix it, where the idea comes from.
     Explain(explain::Args),
-    /// Print a shell completion script (for example `msaforge completions bash > ~/.local/share/bash-completion/completions/msaforge`).
+    /// Print a shell completion script: `msaforge completions bash > ~/.local/share/bash-completion/completions/msaforge`.
     Completions(completions::Args),
     /// Print the manual page of msaforge or of one command, in roff (`msaforge man | man -l -`).
     Man(man::Args),
