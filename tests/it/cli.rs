@@ -244,6 +244,21 @@ fn huge_and_binary_files_exit_one_with_a_reason() {
     assert!(out.stdout().contains("not UTF-8 text"), "{}", out.stdout());
 }
 
+/// Runs `program` with `input` on its standard input, capturing what it prints.
+fn feed(program: impl AsRef<std::ffi::OsStr>, args: &[&str], input: &str) -> std::process::Output {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(program)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the tool starts");
+    std::io::Write::write_all(&mut child.stdin.take().expect("stdin"), input.as_bytes())
+        .expect("input written");
+    child.wait_with_output().expect("the tool finishes")
+}
+
 /// Runs the bash completion function of `msaforge completions bash` on `words` (the last one is
 /// being completed) and returns the candidates.
 fn complete_in_bash(script: &str, words: &[&str]) -> Vec<String> {
@@ -257,15 +272,7 @@ fn complete_in_bash(script: &str, words: &[&str]) -> Vec<String> {
         words[words.len() - 1],
         words[words.len() - 2],
     );
-    let mut child = std::process::Command::new("bash")
-        .args(["-c", &program])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("bash starts");
-    std::io::Write::write_all(&mut child.stdin.take().expect("stdin"), script.as_bytes())
-        .expect("script written");
-    let out = child.wait_with_output().expect("bash finishes");
+    let out = feed("bash", &["-c", &program], script);
     assert!(out.status.success(), "{words:?}");
     String::from_utf8_lossy(&out.stdout)
         .lines()
@@ -342,15 +349,7 @@ fn man_pages_cover_every_command_and_are_deterministic() {
     unknown.code(2);
     assert!(unknown.stderr().contains("unknown command `frobnicate`"));
     if let Some(groff) = crate::harness::find_on_path("groff") {
-        let mut child = std::process::Command::new(groff)
-            .args(["-man", "-Tutf8", "-ww", "-z"])
-            .stdin(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("groff starts");
-        std::io::Write::write_all(&mut child.stdin.take().expect("stdin"), generate.as_bytes())
-            .expect("page written");
-        let out = child.wait_with_output().expect("groff finishes");
+        let out = feed(groff, &["-man", "-Tutf8", "-ww", "-z"], &generate);
         assert!(
             out.status.success() && out.stderr.is_empty(),
             "{}",
