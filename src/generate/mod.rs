@@ -16,17 +16,9 @@ use miette::Diagnostic;
 use minijinja::Value;
 use thiserror::Error;
 
+pub use crate::plan::Rendered;
 use crate::spec::Spec;
-use templates::{Each, Manifest, Policy, Source};
-
-/// A rendered file, ready to write.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rendered {
-    /// Relative, `/`-separated, checked to stay inside the output directory.
-    pub path: String,
-    pub contents: String,
-    pub policy: Policy,
-}
+use templates::{Each, Manifest, Source};
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {

@@ -9,6 +9,7 @@ use minijinja::{AutoEscape, Environment, UndefinedBehavior, syntax::SyntaxConfig
 use serde::Deserialize;
 
 use super::GenerateError;
+pub use crate::plan::Policy;
 
 /// The templates shipped in the binary.
 #[derive(rust_embed::Embed)]
@@ -72,19 +73,6 @@ impl Source {
         }
         Ok(crate::digest::hash(&all))
     }
-}
-
-/// How a generated file is treated when the system is generated again.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Policy {
-    /// Always rewritten; marked as generated.
-    #[default]
-    Managed,
-    /// Merged with the user's edits (3-way) on regeneration.
-    Merge,
-    /// Created if missing, never touched again: the user's code.
-    Once,
 }
 
 /// Which contexts a per-context entry applies to.

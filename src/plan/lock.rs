@@ -11,7 +11,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::PlanError;
-use crate::generate::templates::Policy;
+use super::Policy;
 
 /// The directory msaforge owns inside an output directory.
 pub const STATE_DIR: &str = ".msaforge";
