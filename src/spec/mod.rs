@@ -10,6 +10,8 @@ pub mod names;
 pub mod path;
 pub mod resolve;
 mod source;
+mod types;
+mod vocab;
 mod yaml;
 
 pub use load::{Place, Source, SourceMap};
