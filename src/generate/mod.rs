@@ -170,7 +170,8 @@ pub fn stamp(spec: &Spec, options: &Options) -> Result<crate::plan::Stamp, Gener
 }
 
 /// Renders the system and plans writing it into `out` (which may hold an earlier generation).
-/// Changes nothing. Refuses, like `run`, a foreign non-empty directory unless `force`.
+/// Changes nothing; waits while a `generate` is writing there. Refuses, like `run`, a foreign
+/// non-empty directory unless `force`.
 pub fn plan(
     spec: &Spec,
     out: &std::path::Path,
@@ -178,8 +179,8 @@ pub fn plan(
     force: bool,
 ) -> Result<crate::plan::Plan, GenerateError> {
     write::check_target(out, force)?;
-    let files = render(spec, options)?;
-    let stamp = stamp(spec, options)?;
+    let (files, stamp) = (render(spec, options)?, stamp(spec, options)?);
+    let _shared = crate::plan::guard::shared(out)?;
     Ok(crate::plan::make(files, out, stamp, force)?)
 }
 
@@ -203,6 +204,9 @@ pub fn run(
         return Ok(Vec::new());
     }
     write::check_target(out, run.force)?;
+    let (files, stamp) = (render(spec, options)?, stamp(spec, options)?);
+    // One run at a time, from recovery to the lock file: released however this process ends.
+    let _exclusive = crate::plan::guard::exclusive(out)?;
     if crate::plan::apply::recover(out)? {
         eprintln!(
             "{}",
@@ -212,7 +216,8 @@ pub fn run(
             )
         );
     }
-    let plan = plan(spec, out, options, run.force)?;
+    let plan = crate::plan::make(files, out, stamp, run.force)?;
+    eprint!("{}", crate::plan::report::warnings(&plan, lang));
     let applied = crate::plan::apply::apply(&plan, run.on_conflict)?;
     for c in plan
         .changes
@@ -268,17 +273,11 @@ pub fn run(
     Ok(applied.conflicts)
 }
 
-/// A relative path with no `..`, no empty or `.` segments and no backslashes; `None` otherwise.
+/// A path a template may write: relative, no `..`, no empty or `.` segments, no backslashes, not
+/// inside `.msaforge/`; `None` otherwise. The same rule checks every path msaforge reads back from
+/// its own state (`plan::output_path`).
 pub fn safe_path(path: &str) -> Option<String> {
-    let path = path.trim();
-    let ok = !path.is_empty()
-        && !path.starts_with('/')
-        && !path.contains('\\')
-        && !path.contains(':')
-        && path
-            .split('/')
-            .all(|s| !s.is_empty() && s != "." && s != "..");
-    ok.then(|| path.to_owned())
+    crate::plan::output_path(path)
 }
 
 /// LF line endings, no trailing blank lines, exactly one final newline.
