@@ -4,10 +4,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use similar::{ConflictStyle, TextMerge};
-
 use super::lock::{self, Lock, LockedFile, OnDisk, State};
-use super::{Action, Change, Plan, PlanError, Stamp, apply};
+use super::merge::{Labels, merge};
+use super::{Action, Change, Plan, PlanError, Stamp, apply, journal};
 use crate::generate::Rendered;
 use crate::generate::templates::Policy;
 
@@ -23,6 +22,11 @@ pub fn make(
 ) -> Result<Plan, PlanError> {
     // A directory that does not exist yet holds nothing: every file is new.
     let root = out.canonicalize().ok();
+    if let Some(root) = &root
+        && apply::interrupted(root)
+    {
+        journal::read(root)?; // `generate` refuses a tampered journal before anything else
+    }
     let lock = root.as_deref().map(lock::read).transpose()?.flatten();
     let locked: BTreeMap<&str, &LockedFile> = lock.as_ref().map(Lock::by_path).unwrap_or_default();
     let old_spec = lock.as_ref().map_or("", |l| lock::short(&l.spec));
@@ -95,13 +99,6 @@ pub fn make(
     Ok(plan)
 }
 
-/// The labels of diff3 conflict markers.
-struct Labels {
-    yours: String,
-    base: String,
-    new: String,
-}
-
 fn classify(
     file: Rendered,
     old: Option<&LockedFile>,
@@ -142,45 +139,27 @@ fn classify(
         // edits (an earlier merge), so "untouched since written" does not mean "pristine".
         (OnDisk::Text(text), _) if file.policy == Policy::Merge => {
             let base = match trusted {
-                Some(base) => base,
+                Some(base) => Some(base),
                 // No trustworthy base: a file that is exactly what msaforge last generated is its
                 // own base; otherwise every difference is the user's, and a conflict they decide.
-                None if untouched(&change.current) => text.as_str(),
+                None if untouched(&change.current) => Some(text.as_str()),
                 None => {
                     change.base_lost = old.is_some_and(|o| o.policy == Policy::Merge);
-                    ""
+                    None
                 }
             };
-            // A file saved with CRLF line endings (an editor or git on Windows) is merged line by
-            // line like any other and keeps its CRLF; otherwise every line would differ.
-            let crlf = text.contains("\r\n");
-            let (base, yours) = if crlf {
-                (base.replace("\r\n", "\n"), text.replace("\r\n", "\n"))
-            } else {
-                (base.to_owned(), text.clone())
-            };
-            let mut merge = TextMerge::from_lines(&base, &yours, new.as_str());
-            merge.conflict_style(ConflictStyle::Diff3).labels(
-                &labels.base,
-                &labels.yours,
-                &labels.new,
-            );
-            let merged = if crlf {
-                merge.to_string().replace('\n', "\r\n")
-            } else {
-                merge.to_string()
-            };
-            change.conflicts = merge.conflict_count();
-            let action = if merge.is_conflicted() {
+            let merged = merge(base, text, &new, labels);
+            change.conflicts = merged.conflicts;
+            let action = if merged.conflicts > 0 {
                 Action::Conflict
-            } else if merged == new {
+            } else if merged.text == new {
                 Action::Update
-            } else if merged == *text {
+            } else if merged.text == *text {
                 Action::Unchanged
             } else {
                 Action::Merge
             };
-            change.merged = Some(merged);
+            change.merged = Some(merged.text);
             action
         }
         (now, _) if untouched(now) => Action::Update,
@@ -261,7 +240,7 @@ mod tests {
             assert!(c.base_lost, "{why}");
             let merged = c.merged.expect("markers");
             assert!(
-                merged.contains("A\nb\nc\n"),
+                merged.contains("<<<<<<< yours\nA\n"),
                 "{why}: the edit is kept: {merged}"
             );
         }

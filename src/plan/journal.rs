@@ -46,21 +46,29 @@ pub fn recover(out: &Path) -> Result<bool, PlanError> {
     if !interrupted(&root) {
         return Ok(false);
     }
+    if let Some(journal) = read(&root)? {
+        roll_forward(&root, &journal)?;
+    }
+    finish(&root)?;
+    Ok(true)
+}
+
+/// The committed journal of an interrupted transaction (`None`: staged, never committed),
+/// refused unless msaforge could have written it. Moves nothing.
+pub(super) fn read(root: &Path) -> Result<Option<Journal>, PlanError> {
     let bad = |detail: String| PlanError::BadJournal {
         path: root.join(JOURNAL).display().to_string(),
         detail,
     };
-    match lock::read_state(&root, JOURNAL)? {
-        State::Missing => {} // staged, never committed: discarded
-        State::Damaged(detail) => return Err(bad(detail)),
+    match lock::read_state(root, JOURNAL)? {
+        State::Missing => Ok(None),
+        State::Damaged(detail) => Err(bad(detail)),
         State::Text(text) => {
             let journal: Journal = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
-            validate(&root, &journal).map_err(bad)?;
-            roll_forward(&root, &journal)?;
+            validate(root, &journal).map_err(bad)?;
+            Ok(Some(journal))
         }
     }
-    finish(&root)?;
-    Ok(true)
 }
 
 /// Removes the transaction directory once everything in it is done (or was never committed).

@@ -11,6 +11,7 @@ mod classify;
 pub mod guard;
 mod journal;
 pub mod lock;
+mod merge;
 mod paths;
 pub mod report;
 pub mod verify;

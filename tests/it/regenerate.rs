@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const EXAMPLE: &str = "examples/records-archive.yaml";
 
-fn msaforge(args: &[&str], env: &[(&str, &str)]) -> Output {
+pub(crate) fn msaforge(args: &[&str], env: &[(&str, &str)]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_msaforge"))
         .args(args)
         .current_dir(ROOT)
@@ -21,7 +21,7 @@ fn msaforge(args: &[&str], env: &[(&str, &str)]) -> Output {
         .expect("msaforge runs")
 }
 
-fn text(o: &Output) -> String {
+pub(crate) fn text(o: &Output) -> String {
     format!(
         "exit {:?}\n--- stdout\n{}--- stderr\n{}",
         o.status.code(),
@@ -30,11 +30,11 @@ fn text(o: &Output) -> String {
     )
 }
 
-fn expect_exit(o: &Output, code: i32) {
+pub(crate) fn expect_exit(o: &Output, code: i32) {
     assert_eq!(o.status.code(), Some(code), "{}", text(o));
 }
 
-fn generate(spec: &Path, out: &Path, extra: &[&str]) -> Output {
+pub(crate) fn generate(spec: &Path, out: &Path, extra: &[&str]) -> Output {
     let mut args = vec![
         "generate",
         spec.to_str().expect("utf-8"),
@@ -45,7 +45,7 @@ fn generate(spec: &Path, out: &Path, extra: &[&str]) -> Output {
     msaforge(&args, &[])
 }
 
-fn plan(spec: &Path, out: &Path, extra: &[&str]) -> Output {
+pub(crate) fn plan(spec: &Path, out: &Path, extra: &[&str]) -> Output {
     let mut args = vec![
         "plan",
         spec.to_str().expect("utf-8"),
@@ -56,13 +56,13 @@ fn plan(spec: &Path, out: &Path, extra: &[&str]) -> Output {
     msaforge(&args, &[])
 }
 
-fn read(path: impl AsRef<Path>) -> String {
+pub(crate) fn read(path: impl AsRef<Path>) -> String {
     let path = path.as_ref();
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// Replaces the one occurrence of `from` in the file (the edit must apply).
-fn edit(path: impl AsRef<Path>, from: &str, to: &str) {
+pub(crate) fn edit(path: impl AsRef<Path>, from: &str, to: &str) {
     let path = path.as_ref();
     let old = read(path);
     assert_eq!(
@@ -75,12 +75,12 @@ fn edit(path: impl AsRef<Path>, from: &str, to: &str) {
 }
 
 /// The example, version 1.
-fn v1() -> String {
+pub(crate) fn v1() -> String {
     read(Path::new(ROOT).join(EXAMPLE))
 }
 
 /// Version 2: an operation and a field more in `placement`, and a new context `reading-room`.
-fn v2() -> String {
+pub(crate) fn v2() -> String {
     let mut spec = v1();
     let op = "      - { name: registerBox, method: POST, path: /v1/boxes, request: ArchiveBox, response: ArchiveBox }\n";
     assert!(spec.contains(op));
@@ -125,7 +125,7 @@ fn v2() -> String {
 }
 
 /// Version 3: version 2 without the `inventory` context (and `placement`'s subscription to it).
-fn v3() -> String {
+pub(crate) fn v3() -> String {
     let spec = v2();
     let start = spec.find("  - name: inventory\n").expect("inventory");
     let end = spec.find("  - name: directory\n").expect("directory");
@@ -135,7 +135,7 @@ fn v3() -> String {
     spec.replacen(consume, "", 1)
 }
 
-fn write_spec(dir: &Path, name: &str, text: &str) -> PathBuf {
+pub(crate) fn write_spec(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, text).expect("spec");
     let check = msaforge(&["check", path.to_str().expect("utf-8")], &[]);
