@@ -14,6 +14,7 @@ mod generate;
 mod harness;
 mod props;
 mod regen_edits;
+mod regen_faults;
 mod regen_oracle;
 mod regen_tamper;
 mod regenerate;

@@ -84,8 +84,7 @@ pub(crate) fn generate_as_planned(spec: &Path, out: &Path, extra: &[&str]) -> Ou
                 now.is_some() && was != now
             }
             "remove" => was.is_some() && now.is_none(),
-            "unchanged" | "kept" | "orphaned" | "deleted-by-user" => was == now,
-            "edited" => was == now,
+            "unchanged" | "kept" | "orphaned" | "deleted-by-user" | "edited" => was == now,
             other => panic!("unknown action {other}"),
         };
         assert!(ok, "{path}: plan said {action:?}, generate did otherwise");

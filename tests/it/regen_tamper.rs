@@ -90,10 +90,13 @@ fn tamper_lock(s: &Setup, change: impl FnOnce(&mut serde_json::Value)) {
 
 fn entry(path: &str, bytes: &[u8]) -> serde_json::Value {
     use sha2::Digest as _;
-    let hex: String = sha2::Sha256::digest(bytes)
+    use std::fmt::Write as _;
+    let hex = sha2::Sha256::digest(bytes)
         .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+        .fold(String::new(), |mut hex, b| {
+            let _ = write!(hex, "{b:02x}");
+            hex
+        });
     serde_json::json!({ "path": path, "policy": "managed", "sha256": format!("sha256:{hex}") })
 }
 

@@ -1,0 +1,294 @@
+//! Regeneration under faults, with real processes and a real file system: a first `generate`
+//! killed (SIGKILL) while staging or while renaming is finished by the next plain `generate`, as is
+//! one that ran out of disk space (a small tmpfs) once space is back; two runs at once take turns
+//! through the directory lock, a run that cannot get it exits 5 and writes nothing, and the lock
+//! of a killed run is released by the OS.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::regen_oracle::{Entry, tree};
+use crate::regenerate::{expect_exit, generate, msaforge, text, v1, v2, v3, write_spec};
+
+fn spawn(spec: &Path, out: &Path, env: &[(&str, &str)]) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_msaforge"))
+        .args(["generate", spec.to_str().expect("utf-8"), "-o"])
+        .arg(out)
+        .env("NO_COLOR", "1")
+        .envs(env.iter().copied())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn")
+}
+
+/// Waits until `ready` holds while `child` is still running.
+fn wait_for(child: &mut Child, what: &str, ready: impl Fn() -> bool) {
+    let started = Instant::now();
+    while !ready() {
+        assert!(started.elapsed() < Duration::from_secs(60), "never {what}");
+        if let Some(status) = child.try_wait().expect("wait") {
+            panic!("generate finished ({status}) before {what}");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+fn kill(mut child: Child) {
+    child.kill().expect("kill"); // SIGKILL: no cleanup of any kind
+    child.wait().expect("reaped");
+}
+
+/// What clean, uninterrupted runs of `generate` with each of `specs` in turn leave in a new
+/// directory.
+fn clean(specs: &[&Path]) -> BTreeMap<String, Entry> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("clean");
+    for spec in specs {
+        expect_exit(&generate(spec, &out, &[]), 0);
+    }
+    tree(&out)
+}
+
+fn assert_same(out: &Path, clean: &BTreeMap<String, Entry>) {
+    let now = tree(out);
+    let paths = |t: &BTreeMap<String, Entry>| t.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(paths(&now), paths(clean));
+    for (path, entry) in &now {
+        if let (Entry::File { bytes: a, .. }, Entry::File { bytes: b, .. }) = (&clean[path], entry)
+        {
+            let diff = similar::TextDiff::from_lines(
+                &*String::from_utf8_lossy(a),
+                &*String::from_utf8_lossy(b),
+            )
+            .unified_diff()
+            .to_string();
+            assert!(diff.is_empty(), "{path} differs from a clean run:\n{diff}");
+        }
+        assert!(clean[path] == *entry, "{path} differs from a clean run");
+    }
+}
+
+#[test]
+fn a_first_run_killed_while_staging_is_restarted_by_the_next() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let out = tmp.path().join("system");
+    let spec = write_spec(tmp.path(), "v1.yaml", &v1());
+    let child = {
+        let mut child = spawn(&spec, &out, &[("MSAFORGE_TEST_STAGE_PAUSE_MS", "20")]);
+        wait_for(&mut child, "staging", || {
+            out.join(".msaforge/txn/3").exists()
+        });
+        child
+    };
+    kill(child);
+    assert!(
+        !out.join(".msaforge/txn/journal.json").exists(),
+        "not committed"
+    );
+    let o = msaforge(&["check", "--output", out.to_str().expect("utf-8")], &[]);
+    expect_exit(&o, 3);
+    assert!(text(&o).contains("interrupted"), "{}", text(&o));
+    expect_exit(&generate(&spec, &out, &[]), 0);
+    assert_same(&out, &clean(&[&spec]));
+}
+
+#[test]
+fn a_first_run_killed_while_renaming_is_completed_by_the_next() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let out = tmp.path().join("system");
+    let spec = write_spec(tmp.path(), "v1.yaml", &v1());
+    let mut child = spawn(&spec, &out, &[("MSAFORGE_TEST_APPLY_PAUSE_MS", "20")]);
+    wait_for(&mut child, "renaming", || out.join("services").exists());
+    std::thread::sleep(Duration::from_millis(200)); // a few renames in
+    kill(child);
+    assert!(
+        out.join(".msaforge/txn/journal.json").exists(),
+        "killed half way"
+    );
+    assert!(
+        !out.join(".msaforge/lock.json").exists(),
+        "the lock goes last"
+    );
+    let o = generate(&spec, &out, &[]);
+    expect_exit(&o, 0);
+    assert!(text(&o).contains("interrupted"), "{}", text(&o));
+    assert_same(&out, &clean(&[&spec]));
+}
+
+/// A tmpfs mounted for one test (root, or passwordless sudo), unmounted when dropped.
+struct Tmpfs {
+    at: PathBuf,
+    sudo: bool,
+}
+
+impl Tmpfs {
+    /// `None` (the test skips, saying why) when mounting is not possible here, unless
+    /// `MSAFORGE_TMPFS_REQUIRED` is set.
+    fn mount(at: &Path, options: &str) -> Option<Tmpfs> {
+        std::fs::create_dir_all(at).expect("mount point");
+        for sudo in [false, true] {
+            let ok = mount_cmd(sudo, &["-t", "tmpfs", "-o", options, "tmpfs"], at);
+            if ok {
+                return Some(Tmpfs {
+                    at: at.to_path_buf(),
+                    sudo,
+                });
+            }
+        }
+        assert!(
+            std::env::var_os("MSAFORGE_TMPFS_REQUIRED").is_none(),
+            "MSAFORGE_TMPFS_REQUIRED is set but a tmpfs cannot be mounted (needs root or sudo)"
+        );
+        eprintln!(
+            "SKIPPED: cannot mount a tmpfs (needs root or passwordless sudo; set MSAFORGE_TMPFS_REQUIRED=1 to make this a failure)"
+        );
+        None
+    }
+
+    fn remount(&self, options: &str) {
+        let remount = format!("remount,{options}");
+        assert!(mount_cmd(self.sudo, &["-o", &remount], &self.at), "remount");
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let mut cmd = Command::new(if self.sudo { "sudo" } else { "umount" });
+        if self.sudo {
+            cmd.args(["-n", "umount"]);
+        }
+        let _ = cmd.arg(&self.at).status();
+    }
+}
+
+fn mount_cmd(sudo: bool, args: &[&str], at: &Path) -> bool {
+    let mut cmd = Command::new(if sudo { "sudo" } else { "mount" });
+    if sudo {
+        cmd.args(["-n", "mount"]);
+    }
+    cmd.args(args)
+        .arg(at)
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+#[test]
+fn a_first_run_on_a_full_disk_is_completed_once_space_is_freed() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let spec = write_spec(tmp.path(), "v1.yaml", &v1());
+    let clean = clean(&[&spec]);
+    // Too little space to stage: nothing is changed, the stage is given back.
+    let Some(disk) = Tmpfs::mount(&tmp.path().join("small"), "size=256k") else {
+        return;
+    };
+    let out = disk.at.join("system");
+    let o = generate(&spec, &out, &[]);
+    expect_exit(&o, 2);
+    assert!(text(&o).contains("No space left on device"), "{}", text(&o));
+    assert!(text(&o).contains("was changed"), "{}", text(&o));
+    assert!(!out.join(".msaforge/txn").exists(), "the stage is removed");
+    disk.remount("size=64m");
+    expect_exit(&generate(&spec, &out, &[]), 0);
+    assert_same(&out, &clean);
+    drop(disk);
+
+    // Space for the stage but no inode left for the directories the renames need: the run stops
+    // after its commit point, and the next one completes it. The inode count that does this is
+    // found by trying the few around the number of files.
+    let files = clean.len();
+    let mut found = false;
+    for inodes in files..files + 12 {
+        let Some(disk) = Tmpfs::mount(
+            &tmp.path().join(format!("inodes-{inodes}")),
+            &format!("size=64m,nr_inodes={inodes}"),
+        ) else {
+            return;
+        };
+        let out = disk.at.join("system");
+        let o = generate(&spec, &out, &[]);
+        if o.status.code() == Some(0) || !out.join(".msaforge/txn/journal.json").exists() {
+            continue; // failed while staging (covered above), or enough inodes
+        }
+        expect_exit(&o, 2);
+        assert!(text(&o).contains("stopped half applied"), "{}", text(&o));
+        disk.remount("nr_inodes=100000");
+        let o = generate(&spec, &out, &[]);
+        expect_exit(&o, 0);
+        assert!(text(&o).contains("interrupted"), "{}", text(&o));
+        assert_same(&out, &clean);
+        found = true;
+        break;
+    }
+    assert!(
+        found,
+        "no inode count made the renames fail after the commit point"
+    );
+}
+
+fn finished(child: Child) -> Output {
+    child.wait_with_output().expect("waits")
+}
+
+#[test]
+fn concurrent_runs_take_turns_and_one_that_cannot_wait_writes_nothing() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let out = tmp.path().join("system");
+    let (s1, s2, s3) = (
+        write_spec(tmp.path(), "v1.yaml", &v1()),
+        write_spec(tmp.path(), "v2.yaml", &v2()),
+        write_spec(tmp.path(), "v3.yaml", &v3()),
+    );
+    expect_exit(&generate(&s1, &out, &[]), 0);
+    let journal = out.join(".msaforge/txn/journal.json");
+    let slow = [("MSAFORGE_TEST_APPLY_PAUSE_MS", "100")];
+    let short = [("MSAFORGE_LOCK_WAIT", "0.3")];
+    let dir = out.to_str().expect("utf-8");
+    let v3_s = s3.to_str().expect("utf-8");
+
+    // A second run, a plan and a check while a generate is applying: each refuses with exit 5.
+    let mut first = spawn(&s2, &out, &slow);
+    wait_for(&mut first, "committing", || journal.exists());
+    for args in [
+        vec!["generate", v3_s, "-o", dir],
+        vec!["plan", v3_s, "-o", dir],
+        vec!["generate", v3_s, "-o", dir, "--dry-run"],
+        vec!["check", "--output", dir],
+    ] {
+        let o = msaforge(&args, &short);
+        expect_exit(&o, 5);
+        assert!(
+            text(&o).contains("another msaforge run is using"),
+            "{}",
+            text(&o)
+        );
+    }
+    let o = finished(first);
+    expect_exit(&o, 0);
+    assert_same(&out, &clean(&[&s1, &s2])); // the refused version 3 run wrote nothing
+
+    // A run that may wait long enough starts when the first has finished, and sees it finished.
+    let mut first = spawn(&s3, &out, &slow);
+    wait_for(&mut first, "committing", || journal.exists());
+    let second = spawn(&s2, &out, &[("MSAFORGE_LOCK_WAIT", "300")]);
+    expect_exit(&finished(first), 0);
+    let o = finished(second);
+    expect_exit(&o, 0);
+    assert!(!text(&o).contains("interrupted"), "{}", text(&o));
+    assert_same(&out, &clean(&[&s1, &s2, &s3, &s2]));
+
+    // A killed run leaves no stale lock: the next run gets it at once, and completes the kill's.
+    let mut first = spawn(&s3, &out, &slow);
+    wait_for(&mut first, "committing", || journal.exists());
+    kill(first);
+    let o = msaforge(
+        &["generate", v3_s, "-o", dir],
+        &[("MSAFORGE_LOCK_WAIT", "0")],
+    );
+    expect_exit(&o, 0);
+    assert!(text(&o).contains("interrupted"), "{}", text(&o));
+    assert_same(&out, &clean(&[&s1, &s2, &s3, &s2, &s3]));
+}
