@@ -5,32 +5,35 @@
 //! journal naming every rename and deletion is written atomically: that is the commit point. The
 //! renames follow, the lock last. A run interrupted before the commit point left the output
 //! untouched (the stage is discarded); one interrupted after it is rolled forward by the next run
-//! (`plan::journal`). Nothing is written outside the output directory: every path is checked,
+//! (`plan::txn`). Nothing is written outside the output directory: every path is checked,
 //! symbolic links included, before anything is staged. Deciding what to write is this module's
 //! job; the caller holds the directory's lock (`plan::guard`).
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use super::journal::{TXN_DIR, finish, roll_forward, stage};
+use super::journal::TXN_DIR;
 use super::lock::{self, Lock, LockedFile, State};
 use super::paths::{check_inside, check_not_in_the_way, check_state};
+use super::txn::{Write, finish, roll_forward, stage};
 use super::{Action, OnConflict, Plan, PlanError};
 use crate::generate::templates::Policy;
 
-pub use super::journal::{interrupted, recover};
+pub use super::txn::{interrupted, recover};
 
 /// What applying did, for the summary.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Applied {
     /// Files left with conflict markers.
     pub conflicts: Vec<String>,
+    /// Files left as they were because someone changed them while the run was applying.
+    pub left: Vec<String>,
 }
 
-/// What a transaction writes (destination, text; the lock last) and deletes.
+/// What a transaction writes (the lock last) and deletes (with each file's hash as planned).
 struct Transaction {
-    writes: Vec<(String, String)>,
-    deletes: Vec<String>,
+    writes: Vec<Write>,
+    deletes: Vec<(String, Option<String>)>,
     applied: Applied,
 }
 
@@ -67,9 +70,10 @@ pub fn apply(plan: &Plan, on_conflict: OnConflict) -> Result<Applied, PlanError>
             return Err(e);
         }
     };
-    roll_forward(&root, &journal)?;
+    let mut applied = txn.applied;
+    applied.left = roll_forward(&root, &journal)?;
     finish(&root)?;
-    Ok(txn.applied)
+    Ok(applied)
 }
 
 /// Refuses, before anything is written, every path the transaction of `plan` would touch that
@@ -81,15 +85,16 @@ pub(super) fn preflight(plan: &Plan, root: &Path) -> Result<(), PlanError> {
 }
 
 fn check(root: &Path, txn: &Transaction) -> Result<(), PlanError> {
-    for path in txn.writes.iter().map(|(p, _)| p).chain(&txn.deletes) {
+    let writes = txn.writes.iter().map(|w| &w.path);
+    for path in writes.chain(txn.deletes.iter().map(|(p, _)| p)) {
         if path.starts_with(lock::STATE_DIR) {
             check_state(root, path)?;
         } else {
             check_inside(root, path)?;
         }
     }
-    for (path, _) in &txn.writes {
-        check_not_in_the_way(root, path)?;
+    for write in &txn.writes {
+        check_not_in_the_way(root, &write.path)?;
     }
     Ok(())
 }
@@ -100,19 +105,27 @@ fn transaction(
     root: &Path,
     on_conflict: OnConflict,
 ) -> Result<Transaction, PlanError> {
-    let mut writes: Vec<(String, String)> = Vec::new(); // (destination, text)
-    let mut deletes: Vec<String> = Vec::new();
+    let mut writes: Vec<Write> = Vec::new();
+    let mut deletes: Vec<(String, Option<String>)> = Vec::new();
+    let state = |path: String, text: String| Write {
+        path,
+        text,
+        was: None,
+    };
     let mut files: Vec<LockedFile> = Vec::new();
     let mut applied = Applied::default();
     for change in plan.changes.iter().filter(|c| c.action != Action::Edited) {
         let after = change.after(on_conflict);
         if change.action.changes_files() {
+            let was = change.current.hash();
             match after {
-                Some(text) if change.current.text() != Some(text) => {
-                    writes.push((change.path.clone(), text.to_owned()));
-                }
+                Some(text) if change.current.text() != Some(text) => writes.push(Write {
+                    path: change.path.clone(),
+                    text: text.to_owned(),
+                    was,
+                }),
                 Some(_) => {}
-                None => deletes.push(change.path.clone()),
+                None => deletes.push((change.path.clone(), was)),
             }
         }
         // Left alone (the user's, deleted by the user, orphaned): the entry and its base stay as
@@ -148,7 +161,7 @@ fn transaction(
         if let (Some(new), Policy::Merge, false) = (&change.rendered, change.policy, retained)
             && change.base.as_deref() != Some(new.as_str())
         {
-            writes.push((lock::base_path(&change.path), new.clone()));
+            writes.push(state(lock::base_path(&change.path), new.clone()));
         }
     }
     // A base goes when its file no longer has a merge entry.
@@ -163,11 +176,11 @@ fn transaction(
             && !merging.contains(old.path.as_str())
             && std::fs::symlink_metadata(root.join(&base)).is_ok()
         {
-            deletes.push(base);
+            deletes.push((base, None));
         }
     }
     if lock::read_state(root, lock::SPEC)? != State::Text(plan.stamp.spec_json.clone()) {
-        writes.push((lock::SPEC.to_owned(), plan.stamp.spec_json.clone()));
+        writes.push(state(lock::SPEC.to_owned(), plan.stamp.spec_json.clone()));
     }
     let new_lock = Lock {
         format: lock::FORMAT,
@@ -178,7 +191,7 @@ fn transaction(
     };
     // The lock goes last: whatever happens before it, the next run sees the old lock and the
     // journal, and completes the transaction.
-    writes.push((lock::LOCK.to_owned(), new_lock.to_text()));
+    writes.push(state(lock::LOCK.to_owned(), new_lock.to_text()));
     Ok(Transaction {
         writes,
         deletes,

@@ -14,6 +14,7 @@ pub mod lock;
 mod merge;
 mod paths;
 pub mod report;
+mod txn;
 pub mod verify;
 
 use miette::Diagnostic;

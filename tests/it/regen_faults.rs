@@ -292,3 +292,69 @@ fn concurrent_runs_take_turns_and_one_that_cannot_wait_writes_nothing() {
     assert!(text(&o).contains("interrupted"), "{}", text(&o));
     assert_same(&out, &clean(&[&s1, &s2, &s3, &s2, &s3]));
 }
+
+#[test]
+fn edits_made_after_a_run_was_killed_survive_its_completion() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let out = tmp.path().join("system");
+    let (s1, s3) = (
+        write_spec(tmp.path(), "v1.yaml", &v1()),
+        write_spec(tmp.path(), "v3.yaml", &v3()),
+    );
+    expect_exit(&generate(&s1, &out, &[]), 0);
+    let lock: serde_json::Value =
+        serde_json::from_str(&crate::regenerate::read(out.join(".msaforge/lock.json")))
+            .expect("lock");
+    let managed = |path: &str| {
+        lock["files"]
+            .as_array()
+            .expect("files")
+            .iter()
+            .any(|f| f["path"] == path && f["policy"] == "managed")
+    };
+    let journal = out.join(".msaforge/txn/journal.json");
+    let mut child = spawn(&s3, &out, &[("MSAFORGE_TEST_APPLY_PAUSE_MS", "100")]);
+    wait_for(&mut child, "committing", || journal.exists());
+    kill(child); // within the first step
+    let steps: serde_json::Value =
+        serde_json::from_str(&crate::regenerate::read(&journal)).expect("journal");
+    let last = |kind: &str, keep: &dyn Fn(&str) -> bool| -> String {
+        steps[kind]
+            .as_array()
+            .expect("steps")
+            .iter()
+            .filter_map(|s| s["path"].as_str())
+            .filter(|p| !p.starts_with(".msaforge/") && keep(p))
+            .last()
+            .expect("a step")
+            .to_owned()
+    };
+    // A file the killed run was about to delete, and a generated file it was about to rewrite;
+    // the user edits both before running generate again.
+    let deleted = last("deletes", &|_| true);
+    let rewritten = last("writes", &|p| managed(p));
+    for path in [&deleted, &rewritten] {
+        let file = out.join(path);
+        let text = crate::regenerate::read(&file);
+        assert!(
+            !text.contains("edited after the kill"),
+            "{path} already done"
+        );
+        std::fs::write(&file, text + "// edited after the kill\n").expect("edit");
+    }
+    let o = generate(&s3, &out, &[]);
+    expect_exit(&o, 3); // the edited generated file stops the new plan, as any edit does
+    for path in [&deleted, &rewritten] {
+        assert!(
+            text(&o).contains(&format!("left-as-is      {path}")),
+            "{}",
+            text(&o)
+        );
+        let now = crate::regenerate::read(out.join(path));
+        assert!(now.ends_with("// edited after the kill\n"), "{path}");
+    }
+    assert!(
+        !out.join(".msaforge/txn").exists(),
+        "the killed run is completed"
+    );
+}

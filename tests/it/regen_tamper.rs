@@ -48,6 +48,14 @@ fn journal(s: &Setup, writes: &[(&str, &str)], deletes: &[&str]) {
     let _ = std::fs::remove_dir_all(&txn);
     std::fs::create_dir_all(&txn).expect("txn");
     std::fs::write(txn.join("0"), "staged\n").expect("staged");
+    let writes: Vec<_> = writes
+        .iter()
+        .map(|(staged, path)| serde_json::json!({ "path": path, "staged": staged, "was": null }))
+        .collect();
+    let deletes: Vec<_> = deletes
+        .iter()
+        .map(|path| serde_json::json!({ "path": path, "was": "sha256:0" }))
+        .collect();
     let doc = serde_json::json!({ "writes": writes, "deletes": deletes });
     std::fs::write(txn.join("journal.json"), doc.to_string()).expect("journal");
 }
