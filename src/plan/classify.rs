@@ -176,14 +176,6 @@ fn classify(
 mod tests {
     use super::*;
 
-    fn labels() -> Labels {
-        Labels {
-            yours: "yours".into(),
-            base: "base".into(),
-            new: "new".into(),
-        }
-    }
-
     /// The lock entry of a file msaforge wrote as `text`, recording `base` as its merge base.
     fn locked(text: &str, policy: Policy, base: Option<&str>) -> LockedFile {
         LockedFile {
@@ -223,7 +215,7 @@ mod tests {
             contents: new.into(),
             policy,
         };
-        classify(file, old, current, base, false, &labels())
+        classify(file, old, current, base, false, &Labels::plain())
     }
 
     #[test]

@@ -14,6 +14,18 @@ pub(super) struct Labels {
     pub(super) new: String,
 }
 
+impl Labels {
+    /// Short labels for tests.
+    #[cfg(test)]
+    pub(super) fn plain() -> Labels {
+        Labels {
+            yours: "yours".into(),
+            base: "base".into(),
+            new: "new".into(),
+        }
+    }
+}
+
 /// A merge result: the text (with conflict markers when conflicted) and its conflict count.
 pub(super) struct Merged {
     pub(super) text: String,
@@ -99,30 +111,22 @@ fn two_way(yours: &str, new: &str, labels: &Labels) -> Merged {
 mod tests {
     use super::*;
 
-    fn labels() -> Labels {
-        Labels {
-            yours: "yours".into(),
-            base: "base".into(),
-            new: "new".into(),
-        }
-    }
-
     #[test]
     fn without_a_base_each_difference_is_a_conflict_and_common_lines_stay_single() {
-        let m = merge(None, "a\nB\nc\nd\n", "a\nb\nc\nd\ne\n", &labels());
+        let m = merge(None, "a\nB\nc\nd\n", "a\nb\nc\nd\ne\n", &Labels::plain());
         assert_eq!(m.conflicts, 2);
         assert_eq!(
             m.text,
             "a\n<<<<<<< yours\nB\n||||||| base (base missing)\n=======\nb\n>>>>>>> new\nc\nd\n\
              <<<<<<< yours\n||||||| base (base missing)\n=======\ne\n>>>>>>> new\n"
         );
-        let same = merge(None, "a\n", "a\n", &labels());
+        let same = merge(None, "a\n", "a\n", &Labels::plain());
         assert_eq!((same.text.as_str(), same.conflicts), ("a\n", 0));
     }
 
     #[test]
     fn crlf_is_kept_without_a_base_too() {
-        let m = merge(None, "a\r\nB\r\n", "a\nb\n", &labels());
+        let m = merge(None, "a\r\nB\r\n", "a\nb\n", &Labels::plain());
         assert_eq!(m.conflicts, 1);
         assert!(
             m.text.starts_with("a\r\n<<<<<<< yours\r\nB\r\n"),

@@ -5,12 +5,10 @@
 //! `generate_as_planned` (plan's prediction checked against generate's result).
 
 use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::regen_oracle::generate_as_planned;
-use crate::regenerate::{
-    edit, expect_exit, generate, msaforge, plan, read, text, v1, v2, v3, write_spec,
-};
+use crate::regenerate::{edit, expect_exit, generate, msaforge, plan, read, specs, text};
 
 fn planned(spec: &Path, out: &Path) -> String {
     let o = plan(spec, out, &[]);
@@ -24,11 +22,7 @@ const ADDED: &str = "[dependencies]\nregex = \"1\"  # ours\n";
 fn an_edited_merge_file_that_is_no_longer_generated_is_kept() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let out = tmp.path().join("system");
-    let (s1, s2, s3) = (
-        write_spec(tmp.path(), "v1.yaml", &v1()),
-        write_spec(tmp.path(), "v2.yaml", &v2()),
-        write_spec(tmp.path(), "v3.yaml", &v3()),
-    );
+    let [s1, s2, s3] = specs(tmp.path());
     expect_exit(&generate(&s1, &out, &[]), 0);
     let cargo = out.join("services/inventory/Cargo.toml");
     edit(&cargo, DEPENDENCY, ADDED);
@@ -57,12 +51,9 @@ fn an_edited_merge_file_that_is_no_longer_generated_is_kept() {
 
 /// Generates version 1, edits the README and nginx.conf (merge files), and generates version 2,
 /// so that the lock records the merged texts: the edited files now match the lock.
-fn merged_edits(tmp: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+fn merged_edits(tmp: &Path) -> (PathBuf, [PathBuf; 3]) {
     let out = tmp.join("system");
-    let (s1, s2) = (
-        write_spec(tmp, "v1.yaml", &v1()),
-        write_spec(tmp, "v2.yaml", &v2()),
-    );
+    let [s1, s2, s3] = specs(tmp);
     expect_exit(&generate(&s1, &out, &[]), 0);
     edit(
         out.join("README.md"),
@@ -75,14 +66,13 @@ fn merged_edits(tmp: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
         "worker_connections 4096;",
     );
     expect_exit(&generate(&s2, &out, &[]), 0);
-    (out, s2)
+    (out, [s1, s2, s3])
 }
 
 #[test]
 fn missing_merge_bases_turn_edits_into_conflicts_not_losses() {
     let tmp = tempfile::tempdir().expect("temp dir");
-    let (out, _) = merged_edits(tmp.path());
-    let s3 = write_spec(tmp.path(), "v3.yaml", &v3());
+    let (out, [_, _, s3]) = merged_edits(tmp.path());
     std::fs::remove_dir_all(out.join(".msaforge/base")).expect("bases deleted");
     let shown = planned(&s3, &out);
     assert!(shown.contains("conflict        README.md"), "{shown}");
@@ -128,8 +118,7 @@ fn missing_merge_bases_turn_edits_into_conflicts_not_losses() {
 #[test]
 fn a_merge_base_that_does_not_match_the_lock_is_not_trusted() {
     let tmp = tempfile::tempdir().expect("temp dir");
-    let (out, _) = merged_edits(tmp.path());
-    let s3 = write_spec(tmp.path(), "v3.yaml", &v3());
+    let (out, [s1, _, s3]) = merged_edits(tmp.path());
     // A base overwritten with the user's own file would make every edit look like msaforge's.
     std::fs::write(
         out.join(".msaforge/base/gateway/nginx.conf"),
@@ -149,7 +138,6 @@ fn a_merge_base_that_does_not_match_the_lock_is_not_trusted() {
     let base = out.join(".msaforge/base/compose.yaml");
     std::fs::remove_file(&base).expect("rm base");
     std::fs::create_dir_all(base.join("x")).expect("a directory");
-    let s1 = write_spec(tmp.path(), "v1.yaml", &v1());
     let o = generate_as_planned(&s1, &out, &[]);
     expect_exit(&o, 3);
     assert!(
@@ -163,7 +151,7 @@ fn a_merge_base_that_does_not_match_the_lock_is_not_trusted() {
 fn following_the_damaged_lock_help_loses_no_edit() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let out = tmp.path().join("system");
-    let s1 = write_spec(tmp.path(), "v1.yaml", &v1());
+    let [s1, _, _] = specs(tmp.path());
     expect_exit(&generate(&s1, &out, &[]), 0);
     let api = out.join("services/placement/src/generated/api.rs");
     let handlers = out.join("services/placement/src/handlers.rs");
@@ -214,10 +202,7 @@ fn following_the_damaged_lock_help_loses_no_edit() {
 fn file_modes_survive_regeneration_and_new_files_get_0644_whatever_the_umask() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let out = tmp.path().join("system");
-    let (s1, s2) = (
-        write_spec(tmp.path(), "v1.yaml", &v1()),
-        write_spec(tmp.path(), "v2.yaml", &v2()),
-    );
+    let [s1, s2, _] = specs(tmp.path());
     let mode = |p: &str| {
         std::fs::metadata(out.join(p))
             .expect(p)
@@ -263,7 +248,7 @@ fn file_modes_survive_regeneration_and_new_files_get_0644_whatever_the_umask() {
 #[test]
 fn a_merge_file_that_becomes_managed_keeps_the_edits_merged_into_it() {
     let tmp = tempfile::tempdir().expect("temp dir");
-    let (out, s2) = merged_edits(tmp.path());
+    let (out, [_, s2, _]) = merged_edits(tmp.path());
     let templates = tmp.path().join("templates");
     std::fs::create_dir_all(&templates).expect("dir");
     let manifest = read(Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/manifest.yaml"));
@@ -300,7 +285,7 @@ fn a_generated_file_replaced_by_a_symbolic_link_is_never_followed() {
     let out = tmp.path().join("system");
     let outside = tmp.path().join("outside");
     std::fs::create_dir_all(&outside).expect("dir");
-    let s1 = write_spec(tmp.path(), "v1.yaml", &v1());
+    let [s1, _, _] = specs(tmp.path());
     expect_exit(&generate(&s1, &out, &[]), 0);
     // Links where a managed, a merge and a user-owned file were, to files outside the output;
     // the outside copies even hold the generated text.

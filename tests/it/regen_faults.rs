@@ -10,7 +10,7 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::regen_oracle::{Entry, tree};
-use crate::regenerate::{expect_exit, generate, msaforge, text, v1, v2, v3, write_spec};
+use crate::regenerate::{expect_exit, generate, msaforge, specs, text};
 
 fn spawn(spec: &Path, out: &Path, env: &[(&str, &str)]) -> Child {
     Command::new(env!("CARGO_BIN_EXE_msaforge"))
@@ -75,7 +75,7 @@ fn assert_same(out: &Path, clean: &BTreeMap<String, Entry>) {
 fn a_first_run_killed_while_staging_is_restarted_by_the_next() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let out = tmp.path().join("system");
-    let spec = write_spec(tmp.path(), "v1.yaml", &v1());
+    let [spec, _, _] = specs(tmp.path());
     let child = {
         let mut child = spawn(&spec, &out, &[("MSAFORGE_TEST_STAGE_PAUSE_MS", "20")]);
         wait_for(&mut child, "staging", || {
@@ -99,7 +99,7 @@ fn a_first_run_killed_while_staging_is_restarted_by_the_next() {
 fn a_first_run_killed_while_renaming_is_completed_by_the_next() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let out = tmp.path().join("system");
-    let spec = write_spec(tmp.path(), "v1.yaml", &v1());
+    let [spec, _, _] = specs(tmp.path());
     let mut child = spawn(&spec, &out, &[("MSAFORGE_TEST_APPLY_PAUSE_MS", "20")]);
     wait_for(&mut child, "renaming", || out.join("services").exists());
     std::thread::sleep(Duration::from_millis(200)); // a few renames in
@@ -179,7 +179,7 @@ fn mount_cmd(sudo: bool, args: &[&str], at: &Path) -> bool {
 #[test]
 fn a_first_run_on_a_full_disk_is_completed_once_space_is_freed() {
     let tmp = tempfile::tempdir().expect("temp dir");
-    let spec = write_spec(tmp.path(), "v1.yaml", &v1());
+    let [spec, _, _] = specs(tmp.path());
     let clean = clean(&[&spec]);
     // Too little space to stage: nothing is changed, the stage is given back.
     let Some(disk) = Tmpfs::mount(&tmp.path().join("small"), "size=256k") else {
@@ -237,11 +237,7 @@ fn finished(child: Child) -> Output {
 fn concurrent_runs_take_turns_and_one_that_cannot_wait_writes_nothing() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let out = tmp.path().join("system");
-    let (s1, s2, s3) = (
-        write_spec(tmp.path(), "v1.yaml", &v1()),
-        write_spec(tmp.path(), "v2.yaml", &v2()),
-        write_spec(tmp.path(), "v3.yaml", &v3()),
-    );
+    let [s1, s2, s3] = specs(tmp.path());
     expect_exit(&generate(&s1, &out, &[]), 0);
     let journal = out.join(".msaforge/txn/journal.json");
     let slow = [("MSAFORGE_TEST_APPLY_PAUSE_MS", "100")];
@@ -297,10 +293,7 @@ fn concurrent_runs_take_turns_and_one_that_cannot_wait_writes_nothing() {
 fn edits_made_after_a_run_was_killed_survive_its_completion() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let out = tmp.path().join("system");
-    let (s1, s3) = (
-        write_spec(tmp.path(), "v1.yaml", &v1()),
-        write_spec(tmp.path(), "v3.yaml", &v3()),
-    );
+    let [s1, _, s3] = specs(tmp.path());
     expect_exit(&generate(&s1, &out, &[]), 0);
     let lock: serde_json::Value =
         serde_json::from_str(&crate::regenerate::read(out.join(".msaforge/lock.json")))

@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use crate::regen_oracle::{generate_as_planned, tree};
-use crate::regenerate::{expect_exit, generate, read, text, v1, v2, write_spec};
+use crate::regenerate::{expect_exit, generate, read, specs, text};
 
 /// A generated output and, beside it, a directory with a file that must stay where it is.
 struct Setup {
@@ -14,6 +14,7 @@ struct Setup {
     out: PathBuf,
     outside: PathBuf,
     spec: PathBuf,
+    v2: PathBuf,
 }
 
 fn setup() -> Setup {
@@ -22,12 +23,13 @@ fn setup() -> Setup {
     let outside = tmp.path().join("outside");
     std::fs::create_dir_all(&outside).expect("dir");
     std::fs::write(outside.join("secret.txt"), "secret\n").expect("write");
-    let spec = write_spec(tmp.path(), "v1.yaml", &v1());
+    let [spec, v2, _] = specs(tmp.path());
     expect_exit(&generate(&spec, &out, &[]), 0);
     Setup {
         out,
         outside,
         spec,
+        v2,
         _tmp: tmp,
     }
 }
@@ -144,12 +146,12 @@ fn a_tampered_lock_is_refused_and_nothing_outside_is_read_or_removed() {
 #[test]
 fn a_state_directory_reached_through_a_symbolic_link_is_refused() {
     let s = setup();
-    let v2 = write_spec(s.out.parent().expect("parent"), "v2.yaml", &v2());
+    let v2 = &s.v2;
     // The whole of .msaforge/ moved outside and linked back.
     let state = s.outside.join("state");
     std::fs::rename(s.out.join(".msaforge"), &state).expect("move");
     std::os::unix::fs::symlink(&state, s.out.join(".msaforge")).expect("link");
-    let o = generate_as_planned(&v2, &s.out, &[]);
+    let o = generate_as_planned(v2, &s.out, &[]);
     expect_exit(&o, 3);
     assert!(
         text(&o).contains("msaforge's state `.msaforge` is damaged"),
@@ -163,7 +165,7 @@ fn a_state_directory_reached_through_a_symbolic_link_is_refused() {
     std::fs::rename(s.out.join(".msaforge/base"), &bases).expect("move");
     std::os::unix::fs::symlink(&bases, s.out.join(".msaforge/base")).expect("link");
     let before = tree(&bases);
-    let o = generate_as_planned(&v2, &s.out, &[]);
+    let o = generate_as_planned(v2, &s.out, &[]);
     expect_exit(&o, 3);
     assert!(text(&o).contains(".msaforge/base"), "{}", text(&o));
     assert!(tree(&bases) == before);

@@ -143,6 +143,15 @@ pub(crate) fn write_spec(dir: &Path, name: &str, text: &str) -> PathBuf {
     path
 }
 
+/// The three versions of the spec, written (and checked) in `dir`.
+pub(crate) fn specs(dir: &Path) -> [PathBuf; 3] {
+    [
+        write_spec(dir, "v1.yaml", &v1()),
+        write_spec(dir, "v2.yaml", &v2()),
+        write_spec(dir, "v3.yaml", &v3()),
+    ]
+}
+
 /// The plan's human output with the temporary directory taken out.
 fn plan_listing(spec: &Path, out: &Path) -> String {
     let o = plan(spec, out, &[]);
