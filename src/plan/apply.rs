@@ -9,6 +9,7 @@
 //! symbolic links included, before anything is staged. Deciding what to write is this module's
 //! job; the caller holds the directory's lock (`plan::guard`).
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -31,8 +32,8 @@ pub struct Applied {
 }
 
 /// What a transaction writes (the lock last) and deletes (with each file's hash as planned).
-struct Transaction {
-    writes: Vec<Write>,
+struct Transaction<'a> {
+    writes: Vec<Write<'a>>,
     deletes: Vec<(String, Option<String>)>,
     applied: Applied,
 }
@@ -84,10 +85,10 @@ pub(super) fn preflight(plan: &Plan, root: &Path) -> Result<(), PlanError> {
     check(root, &transaction(plan, root, OnConflict::Markers)?)
 }
 
-fn check(root: &Path, txn: &Transaction) -> Result<(), PlanError> {
+fn check(root: &Path, txn: &Transaction<'_>) -> Result<(), PlanError> {
     let writes = txn.writes.iter().map(|w| &w.path);
     for path in writes.chain(txn.deletes.iter().map(|(p, _)| p)) {
-        if path.starts_with(lock::STATE_DIR) {
+        if path.starts_with(".msaforge/") {
             check_state(root, path)?;
         } else {
             check_inside(root, path)?;
@@ -100,14 +101,14 @@ fn check(root: &Path, txn: &Transaction) -> Result<(), PlanError> {
 }
 
 /// Everything applying `plan` with `on_conflict` writes and deletes, the new lock last.
-fn transaction(
-    plan: &Plan,
+fn transaction<'a>(
+    plan: &'a Plan,
     root: &Path,
     on_conflict: OnConflict,
-) -> Result<Transaction, PlanError> {
-    let mut writes: Vec<Write> = Vec::new();
+) -> Result<Transaction<'a>, PlanError> {
+    let mut writes: Vec<Write<'a>> = Vec::new();
     let mut deletes: Vec<(String, Option<String>)> = Vec::new();
-    let state = |path: String, text: String| Write {
+    let state = |path: String, text: Cow<'a, str>| Write {
         path,
         text,
         was: None,
@@ -121,7 +122,7 @@ fn transaction(
             match after {
                 Some(text) if change.current.text() != Some(text) => writes.push(Write {
                     path: change.path.clone(),
-                    text: text.to_owned(),
+                    text: Cow::Borrowed(text),
                     was,
                 }),
                 Some(_) => {}
@@ -161,7 +162,7 @@ fn transaction(
         if let (Some(new), Policy::Merge, false) = (&change.rendered, change.policy, retained)
             && change.base.as_deref() != Some(new.as_str())
         {
-            writes.push(state(lock::base_path(&change.path), new.clone()));
+            writes.push(state(lock::base_path(&change.path), Cow::Borrowed(new)));
         }
     }
     // A base goes when its file no longer has a merge entry.
@@ -179,8 +180,11 @@ fn transaction(
             deletes.push((base, None));
         }
     }
-    if lock::read_state(root, lock::SPEC)? != State::Text(plan.stamp.spec_json.clone()) {
-        writes.push(state(lock::SPEC.to_owned(), plan.stamp.spec_json.clone()));
+    if !matches!(lock::read_state(root, lock::SPEC)?, State::Text(t) if t == plan.stamp.spec_json) {
+        writes.push(state(
+            lock::SPEC.to_owned(),
+            Cow::Borrowed(&plan.stamp.spec_json),
+        ));
     }
     let new_lock = Lock {
         format: lock::FORMAT,
@@ -191,7 +195,7 @@ fn transaction(
     };
     // The lock goes last: whatever happens before it, the next run sees the old lock and the
     // journal, and completes the transaction.
-    writes.push(state(lock::LOCK.to_owned(), new_lock.to_text()));
+    writes.push(state(lock::LOCK.to_owned(), Cow::Owned(new_lock.to_text())));
     Ok(Transaction {
         writes,
         deletes,

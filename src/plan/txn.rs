@@ -6,6 +6,7 @@
 //! is left as it is and reported, and the next plan sees it as that person's edit. What goes into
 //! a transaction is `plan::apply`'s decision; the journal's format is `plan::journal`'s.
 
+use std::borrow::Cow;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -19,9 +20,9 @@ use super::paths::check_state;
 const NEW_FILE_MODE: u32 = 0o644;
 
 /// One file to write: destination, text, and its hash when planned (`None`: did not exist).
-pub(super) struct Write {
+pub(super) struct Write<'a> {
     pub(super) path: String,
-    pub(super) text: String,
+    pub(super) text: Cow<'a, str>,
     pub(super) was: Option<String>,
 }
 
@@ -61,7 +62,7 @@ pub(super) fn finish(root: &Path) -> Result<(), PlanError> {
 /// 0644. On failure nothing in the output was changed.
 pub(super) fn stage(
     root: &Path,
-    writes: &[Write],
+    writes: &[Write<'_>],
     deletes: Vec<(String, Option<String>)>,
 ) -> Result<Journal, PlanError> {
     let pause = test_pause("MSAFORGE_TEST_STAGE_PAUSE_MS");
@@ -226,10 +227,10 @@ mod tests {
     use super::*;
     use crate::plan::lock::hash;
 
-    fn write(path: &str, text: &str, was: Option<&str>) -> Write {
+    fn write<'a>(path: &str, text: &'a str, was: Option<&str>) -> Write<'a> {
         Write {
             path: path.to_owned(),
-            text: text.to_owned(),
+            text: Cow::Borrowed(text),
             was: was.map(|w| hash(w.as_bytes())),
         }
     }
