@@ -6,7 +6,8 @@ use std::path::Path;
 
 use super::lock::{self, Lock, LockedFile, OnDisk, State};
 use super::merge::{Labels, merge};
-use super::{Action, Change, Plan, PlanError, Stamp, apply, journal};
+use super::txn::Pending;
+use super::{Action, Change, Plan, PlanError, Stamp, apply};
 use crate::generate::Rendered;
 use crate::generate::templates::Policy;
 
@@ -22,12 +23,17 @@ pub fn make(
 ) -> Result<Plan, PlanError> {
     // A directory that does not exist yet holds nothing: every file is new.
     let root = out.canonicalize().ok();
-    if let Some(root) = &root
-        && apply::interrupted(root)
-    {
-        journal::read(root)?; // `generate` refuses a tampered journal before anything else
-    }
-    let lock = root.as_deref().map(lock::read).transpose()?.flatten();
+    // An interrupted run is planned as `generate` sees it: completed first (a tampered journal is
+    // refused here as there).
+    let pending = root
+        .as_deref()
+        .map(Pending::read)
+        .transpose()?
+        .unwrap_or_default();
+    let lock = match &root {
+        Some(root) => lock::parse(root, pending.state(root, lock::LOCK)?)?,
+        None => None,
+    };
     let locked: BTreeMap<&str, &LockedFile> = lock.as_ref().map(Lock::by_path).unwrap_or_default();
     let old_spec = lock.as_ref().map_or("", |l| lock::short(&l.spec));
     let labels = Labels {
@@ -40,7 +46,7 @@ pub fn make(
         ),
     };
     let read = |path: &str| match &root {
-        Some(root) => OnDisk::read(root, path),
+        Some(root) => pending.file(root, path),
         None => Ok(OnDisk::Missing),
     };
     let mut changes = Vec::with_capacity(files.len());
@@ -51,7 +57,7 @@ pub fn make(
         let current = read(&file.path)?;
         let base = match (&root, file.policy) {
             (Some(root), Policy::Merge) => {
-                match lock::read_state(root, &lock::base_path(&file.path))? {
+                match pending.state(root, &lock::base_path(&file.path))? {
                     State::Text(text) => Some(text),
                     State::Missing | State::Damaged(_) => None,
                 }

@@ -109,12 +109,18 @@ pub fn short(hash: &str) -> &str {
 /// Reads the lock of an output directory (`root` canonical): `None` when there is none (a new or
 /// foreign directory). A lock that fails the checks of [`validate`] is damaged.
 pub fn read(root: &Path) -> Result<Option<Lock>, PlanError> {
+    parse(root, read_state(root, LOCK)?)
+}
+
+/// The lock in `state` (as read from `root`'s lock file, or from a transaction about to replace
+/// it), checked like [`read`] does.
+pub fn parse(root: &Path, state: State) -> Result<Option<Lock>, PlanError> {
     let path = root.join(LOCK);
     let damaged = |detail: String| PlanError::BadLock {
         path: path.display().to_string(),
         detail,
     };
-    let text = match read_state(root, LOCK)? {
+    let text = match state {
         State::Missing => return Ok(None),
         State::Damaged(detail) => return Err(damaged(detail)),
         State::Text(text) => text,
@@ -223,18 +229,23 @@ impl OnDisk {
             Ok(meta) if meta.is_dir() => OnDisk::Other {
                 hash: "a directory".to_owned(),
             },
-            _ => match std::fs::read(&path) {
+            _ => OnDisk::from_read(std::fs::read(&path)),
+        })
+    }
+
+    /// A regular file as read: text, or not.
+    pub fn from_read(read: std::io::Result<Vec<u8>>) -> OnDisk {
+        match read {
+            Err(e) => OnDisk::Other {
+                hash: format!("unreadable: {e}"),
+            },
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => OnDisk::Text(text),
                 Err(e) => OnDisk::Other {
-                    hash: format!("unreadable: {e}"),
-                },
-                Ok(bytes) => match String::from_utf8(bytes) {
-                    Ok(text) => OnDisk::Text(text),
-                    Err(e) => OnDisk::Other {
-                        hash: hash(e.as_bytes()),
-                    },
+                    hash: hash(e.as_bytes()),
                 },
             },
-        })
+        }
     }
 
     pub fn hash(&self) -> Option<String> {

@@ -81,8 +81,8 @@ pub fn human(plan: &Plan, lang: Lang) -> String {
             out,
             "  {}",
             lang.pick(
-                "note: an earlier run was interrupted; `msaforge generate` completes it before anything else",
-                "참고: 이전 실행이 중단됨. `msaforge generate`가 먼저 마무리함"
+                "note: an earlier run was interrupted; `msaforge generate` completes it before anything else (this plan counts it as completed)",
+                "참고: 이전 실행이 중단됨. `msaforge generate`가 먼저 마무리함 (이 계획은 마무리된 상태 기준)"
             )
         );
     }

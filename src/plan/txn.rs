@@ -7,12 +7,13 @@
 //! a transaction is `plan::apply`'s decision; the journal's format is `plan::journal`'s.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use super::PlanError;
 use super::journal::{self, JOURNAL, Journal, Step, TXN_DIR};
-use super::lock::OnDisk;
+use super::lock::{self, OnDisk, State};
 use super::paths::check_state;
 
 /// The mode of a new file: readable by others (nginx or a container build running as another user
@@ -49,6 +50,65 @@ pub fn recover(out: &Path) -> Result<Option<Vec<String>>, PlanError> {
     };
     finish(&root)?;
     Ok(Some(left))
+}
+
+/// What an interrupted, committed transaction will leave once completed, so that a plan made
+/// before `generate` completes it predicts what `generate` does: every destination still as that
+/// run planned it reads as its staged text, or as missing when it is to be deleted.
+#[derive(Debug, Default)]
+pub(super) struct Pending {
+    /// Destination -> the staged file (relative, under `txn/`), or `None` to be deleted.
+    steps: BTreeMap<String, Option<String>>,
+}
+
+impl Pending {
+    /// The pending steps of `root`'s interrupted transaction (none when there is none, or when it
+    /// was never committed). Refuses a journal msaforge could not have written.
+    pub(super) fn read(root: &Path) -> Result<Pending, PlanError> {
+        let mut pending = Pending::default();
+        if !interrupted(root) {
+            return Ok(pending);
+        }
+        let Some(journal) = journal::read(root)? else {
+            return Ok(pending);
+        };
+        let as_planned = |step: &Step| -> Result<bool, PlanError> {
+            Ok(step.is_state() || OnDisk::read(root, &step.path)?.hash() == step.was)
+        };
+        for step in &journal.deletes {
+            if as_planned(step)? {
+                pending.steps.insert(step.path.clone(), None);
+            }
+        }
+        for step in &journal.writes {
+            let staged = format!("{TXN_DIR}/{}", step.staged.as_deref().unwrap_or_default());
+            if std::fs::symlink_metadata(root.join(&staged)).is_ok() && as_planned(step)? {
+                pending.steps.insert(step.path.clone(), Some(staged));
+            }
+        }
+        Ok(pending)
+    }
+
+    /// A file of the output as it will be.
+    pub(super) fn file(&self, root: &Path, path: &str) -> Result<OnDisk, PlanError> {
+        match self.steps.get(path) {
+            None => OnDisk::read(root, path),
+            Some(None) => Ok(OnDisk::Missing),
+            Some(Some(staged)) => {
+                check_state(root, staged)?;
+                Ok(OnDisk::from_read(std::fs::read(root.join(staged))))
+            }
+        }
+    }
+
+    /// A file of msaforge's state as it will be.
+    pub(super) fn state(&self, root: &Path, path: &str) -> Result<State, PlanError> {
+        match self.steps.get(path) {
+            None => lock::read_state(root, path),
+            Some(None) => Ok(State::Missing),
+            Some(Some(staged)) => lock::read_state(root, staged),
+        }
+    }
 }
 
 /// Removes the transaction directory once everything in it is done (or was never committed).

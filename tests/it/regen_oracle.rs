@@ -3,7 +3,8 @@
 //! `generate` with the same flags, and checks every file against the prediction: what plan calls
 //! unchanged, kept, orphaned or deleted stays byte for byte (and mode for mode) as it was, what it
 //! creates, updates or merges changes, what it removes goes, and what it refuses `generate`
-//! refuses too, writing nothing.
+//! refuses too, writing nothing. After an interrupted run the comparison starts from the output
+//! as `generate` completes it first.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -42,13 +43,66 @@ pub(crate) fn tree(dir: &Path) -> BTreeMap<String, Entry> {
         .collect()
 }
 
+/// `sha256:<hex>`, as msaforge writes hashes.
+pub(crate) fn sha256(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    use std::fmt::Write as _;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .fold("sha256:".to_owned(), |mut hex, b| {
+            let _ = write!(hex, "{b:02x}");
+            hex
+        })
+}
+
+/// The tree of `dir` as it will be once `generate` has completed an interrupted run there: each
+/// journal step whose destination is still as planned, done; the transaction directory gone.
+/// (Computed here from the journal's documented shape, independently of msaforge's own code.)
+fn completed(dir: &Path) -> BTreeMap<String, Entry> {
+    let mut now = tree(dir);
+    let journal = dir.join(".msaforge/txn/journal.json");
+    let steps: serde_json::Value = std::fs::read_to_string(&journal)
+        .map_or(serde_json::Value::Null, |t| {
+            serde_json::from_str(&t).expect("journal")
+        });
+    let as_planned = |now: &BTreeMap<String, Entry>, step: &serde_json::Value| {
+        let path = step["path"].as_str().expect("path");
+        let was = match now.get(path) {
+            None => serde_json::Value::Null,
+            Some(Entry::File { bytes, .. }) => sha256(bytes).into(),
+            Some(Entry::Link(_)) => "a symbolic link".into(),
+        };
+        path.starts_with(".msaforge/") || step["was"] == was
+    };
+    for step in steps["deletes"].as_array().into_iter().flatten() {
+        if as_planned(&now, step) {
+            now.remove(step["path"].as_str().expect("path"));
+        }
+    }
+    for step in steps["writes"].as_array().into_iter().flatten() {
+        let staged = format!(".msaforge/txn/{}", step["staged"].as_str().expect("staged"));
+        if let Some(entry) = now.get(&staged).cloned()
+            && as_planned(&now, step)
+        {
+            now.insert(step["path"].as_str().expect("path").to_owned(), entry);
+        }
+    }
+    now.retain(|path, _| !path.starts_with(".msaforge/txn/"));
+    now
+}
+
 /// Runs `plan SPEC -o OUT --format json EXTRA`, then `generate SPEC -o OUT EXTRA`, and checks that
 /// generate did exactly what plan said. Returns generate's output.
 pub(crate) fn generate_as_planned(spec: &Path, out: &Path, extra: &[&str]) -> Output {
     let mut plan_args = vec!["--format", "json"];
     plan_args.extend_from_slice(extra);
     let planned = plan(spec, out, &plan_args);
-    let before = tree(out);
+    // A run plan refuses must leave everything as it is, an interrupted transaction included.
+    let before = if planned.status.code() == Some(0) {
+        completed(out)
+    } else {
+        tree(out)
+    };
     let generated = generate(spec, out, extra);
     let after = tree(out);
     if planned.status.code() != Some(0) {
@@ -63,9 +117,6 @@ pub(crate) fn generate_as_planned(spec: &Path, out: &Path, extra: &[&str]) -> Ou
         return generated;
     }
     let json: serde_json::Value = serde_json::from_slice(&planned.stdout).expect("plan json");
-    if json["interrupted"] == true {
-        return generated; // generate completes the earlier run first: plan saw the files before
-    }
     let files = json["files"].as_array().expect("files");
     let keep_mine = extra.contains(&"keep-mine");
     // An edited generated file stops the run before anything is written.

@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use crate::regen_oracle::{generate_as_planned, tree};
+use crate::regen_oracle::{generate_as_planned, sha256, tree};
 use crate::regenerate::{expect_exit, generate, read, specs, text};
 
 /// A generated output and, beside it, a directory with a file that must stay where it is.
@@ -99,15 +99,7 @@ fn tamper_lock(s: &Setup, change: impl FnOnce(&mut serde_json::Value)) {
 }
 
 fn entry(path: &str, bytes: &[u8]) -> serde_json::Value {
-    use sha2::Digest as _;
-    use std::fmt::Write as _;
-    let hex = sha2::Sha256::digest(bytes)
-        .iter()
-        .fold(String::new(), |mut hex, b| {
-            let _ = write!(hex, "{b:02x}");
-            hex
-        });
-    serde_json::json!({ "path": path, "policy": "managed", "sha256": format!("sha256:{hex}") })
+    serde_json::json!({ "path": path, "policy": "managed", "sha256": sha256(bytes) })
 }
 
 #[test]
