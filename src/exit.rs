@@ -10,8 +10,8 @@ pub const WOULD_CHANGE: i32 = 1;
 pub const USAGE: i32 = 2;
 /// Refused to protect the user's files: a foreign non-empty output directory, a path escaping it,
 /// a directory in the way of a generated file, a generated file edited by hand (without --force),
-/// a conflict with --on-conflict abort, an interrupted earlier run that `plan` cannot see past, or
-/// damaged state in `.msaforge/` (a lock or journal naming paths outside, a symbolic link).
+/// a conflict with --on-conflict abort, an interrupted earlier run (`check --output`), or damaged
+/// state in `.msaforge/` (a lock or journal naming paths outside, a symbolic link).
 pub const REFUSED: i32 = 3;
 /// Generated, but merge conflicts remain: files were written with conflict markers to resolve
 /// (`msaforge check --output DIR` fails until they are).

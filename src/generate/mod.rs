@@ -217,12 +217,12 @@ pub fn run(
                 "중단되었던 이전 실행을 마무리함"
             )
         );
-        print_left(&left, lang);
+        eprint!("{}", crate::plan::report::left(&left, lang));
     }
     let plan = crate::plan::make(files, out, stamp, run.force)?;
     eprint!("{}", crate::plan::report::warnings(&plan, lang));
     let applied = crate::plan::apply::apply(&plan, run.on_conflict)?;
-    print_left(&applied.left, lang);
+    eprint!("{}", crate::plan::report::left(&applied.left, lang));
     for c in plan
         .changes
         .iter()
@@ -275,20 +275,6 @@ pub fn run(
         );
     }
     Ok(applied.conflicts)
-}
-
-/// Names the files a transaction left alone because they changed after it was planned.
-fn print_left(paths: &[String], lang: crate::lang::Lang) {
-    for path in paths {
-        eprintln!(
-            "  {:<15} {path}  {}",
-            "left-as-is",
-            lang.pick(
-                "changed after this run was planned: not overwritten (the next plan shows it)",
-                "실행 계획 후 변경됨: 덮어쓰지 않음 (다음 plan에 표시)"
-            )
-        );
-    }
 }
 
 /// A path a template may write: relative, no `..`, no empty or `.` segments, no backslashes, not

@@ -154,6 +154,23 @@ pub fn warnings(plan: &Plan, lang: Lang) -> String {
     )
 }
 
+/// The files a transaction left alone because they changed after it was planned, one line each.
+pub fn left(paths: &[String], lang: Lang) -> String {
+    let mut out = String::new();
+    for path in paths {
+        let _ = writeln!(
+            out,
+            "  {:<15} {path}  {}",
+            "left-as-is",
+            lang.pick(
+                "changed after this run was planned: not overwritten (the next plan shows it)",
+                "실행 계획 후 변경됨: 덮어쓰지 않음 (다음 plan에 표시)"
+            )
+        );
+    }
+    out
+}
+
 /// Unified diffs (3 lines of context) from each file as it is to what `apply` would leave.
 pub fn diff(plan: &Plan, mode: OnConflict) -> String {
     let mut out = String::new();

@@ -16,6 +16,7 @@ mod props;
 mod regen_edits;
 mod regen_faults;
 mod regen_oracle;
+mod regen_support;
 mod regen_tamper;
 mod regenerate;
 mod scripted;

@@ -8,7 +8,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use crate::regen_oracle::generate_as_planned;
-use crate::regenerate::{edit, expect_exit, generate, msaforge, plan, read, specs, text};
+use crate::regen_support::{edit, expect_exit, generate, msaforge, plan, read, specs, text};
 
 fn planned(spec: &Path, out: &Path) -> String {
     let o = plan(spec, out, &[]);

@@ -10,7 +10,7 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::regen_oracle::{Entry, generate_as_planned, tree};
-use crate::regenerate::{expect_exit, generate, msaforge, specs, text};
+use crate::regen_support::{expect_exit, generate, msaforge, specs, text};
 
 fn spawn(spec: &Path, out: &Path, env: &[(&str, &str)]) -> Child {
     Command::new(env!("CARGO_BIN_EXE_msaforge"))
@@ -296,7 +296,7 @@ fn edits_made_after_a_run_was_killed_survive_its_completion() {
     let [s1, _, s3] = specs(tmp.path());
     expect_exit(&generate(&s1, &out, &[]), 0);
     let lock: serde_json::Value =
-        serde_json::from_str(&crate::regenerate::read(out.join(".msaforge/lock.json")))
+        serde_json::from_str(&crate::regen_support::read(out.join(".msaforge/lock.json")))
             .expect("lock");
     let managed = |path: &str| {
         lock["files"]
@@ -310,7 +310,7 @@ fn edits_made_after_a_run_was_killed_survive_its_completion() {
     wait_for(&mut child, "committing", || journal.exists());
     kill(child); // within the first step
     let steps: serde_json::Value =
-        serde_json::from_str(&crate::regenerate::read(&journal)).expect("journal");
+        serde_json::from_str(&crate::regen_support::read(&journal)).expect("journal");
     let last = |kind: &str, keep: &dyn Fn(&str) -> bool| -> String {
         steps[kind]
             .as_array()
@@ -328,7 +328,7 @@ fn edits_made_after_a_run_was_killed_survive_its_completion() {
     let rewritten = last("writes", &|p| managed(p));
     for path in [&deleted, &rewritten] {
         let file = out.join(path);
-        let text = crate::regenerate::read(&file);
+        let text = crate::regen_support::read(&file);
         assert!(
             !text.contains("edited after the kill"),
             "{path} already done"
@@ -343,7 +343,7 @@ fn edits_made_after_a_run_was_killed_survive_its_completion() {
             "{}",
             text(&o)
         );
-        let now = crate::regenerate::read(out.join(path));
+        let now = crate::regen_support::read(out.join(path));
         assert!(now.ends_with("// edited after the kill\n"), "{path}");
     }
     assert!(

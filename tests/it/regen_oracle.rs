@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Output;
 
-use crate::regenerate::{expect_exit, generate, plan, text};
+use crate::regen_support::{expect_exit, generate, plan, text};
 
 /// One entry of an output directory, as `generate` left it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use crate::regen_oracle::{generate_as_planned, sha256, tree};
-use crate::regenerate::{expect_exit, generate, read, specs, text};
+use crate::regen_support::{expect_exit, generate, read, specs, text};
 
 /// A generated output and, beside it, a directory with a file that must stay where it is.
 struct Setup {
