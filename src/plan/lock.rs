@@ -188,7 +188,12 @@ pub enum State {
 /// the way (see [`check_state`]).
 pub fn read_state(root: &Path, relative: &str) -> Result<State, PlanError> {
     check_state(root, relative)?;
-    Ok(match std::fs::read(root.join(relative)) {
+    let path = root.join(relative);
+    if std::fs::metadata(&path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        // A named pipe or a device would block or never end: never opened.
+        return Ok(State::Damaged("not a regular file".to_owned()));
+    }
+    Ok(match std::fs::read(&path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => State::Missing,
         Err(e) => State::Damaged(e.to_string()),
         Ok(bytes) => match String::from_utf8(bytes) {
@@ -228,6 +233,10 @@ impl OnDisk {
             },
             Ok(meta) if meta.is_dir() => OnDisk::Other {
                 hash: "a directory".to_owned(),
+            },
+            // A named pipe or a device would block or never end: never opened.
+            Ok(meta) if !meta.is_file() => OnDisk::Other {
+                hash: "not a regular file".to_owned(),
             },
             _ => OnDisk::from_read(std::fs::read(&path)),
         })

@@ -39,7 +39,7 @@ fn note(change: &Change, lang: Lang) -> String {
             format!("사용자 수정과 새 변경이 {}곳에서 충돌", change.conflicts),
         ),
         Action::Edited if change.current.text().is_none() => (
-            "not a text file (binary, a symbolic link, a directory, unreadable): generate stops (--force replaces a file or a link; move a directory away)".into(),
+            "not a text file (binary, a symbolic link, a directory, a pipe or device, unreadable): generate stops (--force replaces a file or a link; move a directory away)".into(),
             "텍스트 파일이 아님 (바이너리, 심볼릭 링크, 디렉터리, 읽을 수 없음): generate 중단 (--force 시 파일과 링크는 교체, 디렉터리는 직접 옮기세요)".into(),
         ),
         Action::Edited => (

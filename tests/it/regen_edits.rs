@@ -323,6 +323,44 @@ fn a_generated_file_replaced_by_a_symbolic_link_is_never_followed() {
     expect_exit(&check, 0);
 }
 
+#[test]
+fn a_named_pipe_where_a_generated_file_goes_is_never_opened() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let out = tmp.path().join("system");
+    let [s1, _, _] = specs(tmp.path());
+    expect_exit(&generate(&s1, &out, &[]), 0);
+    std::fs::remove_file(out.join("docs/architecture.md")).expect("rm");
+    let mkfifo = std::process::Command::new("mkfifo")
+        .arg(out.join("docs/architecture.md"))
+        .status()
+        .expect("mkfifo runs");
+    assert!(mkfifo.success());
+    // Reading a pipe nobody writes to blocks forever: plan must finish without opening it.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_msaforge"))
+        .args(["plan", s1.to_str().expect("utf-8"), "-o"])
+        .arg(&out)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let started = std::time::Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("plan blocked on the pipe");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let shown =
+        String::from_utf8_lossy(&child.wait_with_output().expect("output").stdout).into_owned();
+    assert!(
+        shown.contains("edited          docs/architecture.md"),
+        "{shown}"
+    );
+    expect_exit(&generate_as_planned(&s1, &out, &[]), 3);
+    expect_exit(&generate_as_planned(&s1, &out, &["--force"]), 0);
+    assert!(out.join("docs/architecture.md").is_file());
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     for e in walkdir::WalkDir::new(from).into_iter().flatten() {
         let rel = e.path().strip_prefix(from).expect("inside");

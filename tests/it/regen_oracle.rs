@@ -15,8 +15,13 @@ use crate::regen_support::{expect_exit, generate, plan, text};
 /// One entry of an output directory, as `generate` left it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Entry {
-    File { bytes: Vec<u8>, mode: u32 },
+    File {
+        bytes: Vec<u8>,
+        mode: u32,
+    },
     Link(std::path::PathBuf),
+    /// A named pipe, a socket, a device: never opened.
+    Special,
 }
 
 /// Every file and symbolic link under `dir` (links are not followed), by relative path.
@@ -31,6 +36,8 @@ pub(crate) fn tree(dir: &Path) -> BTreeMap<String, Entry> {
             let rel = e.path().strip_prefix(dir).expect("inside");
             let entry = if e.file_type().is_symlink() {
                 Entry::Link(std::fs::read_link(e.path()).expect("link"))
+            } else if !e.file_type().is_file() {
+                Entry::Special
             } else {
                 let meta = std::fs::metadata(e.path()).expect("stat");
                 Entry::File {
@@ -71,6 +78,7 @@ fn completed(dir: &Path) -> BTreeMap<String, Entry> {
             None => serde_json::Value::Null,
             Some(Entry::File { bytes, .. }) => sha256(bytes).into(),
             Some(Entry::Link(_)) => "a symbolic link".into(),
+            Some(Entry::Special) => "not a regular file".into(),
         };
         path.starts_with(".msaforge/") || step["was"] == was
     };
