@@ -295,49 +295,40 @@ fn edits_made_after_a_run_was_killed_survive_its_completion() {
     let out = tmp.path().join("system");
     let [s1, _, s3] = specs(tmp.path());
     expect_exit(&generate(&s1, &out, &[]), 0);
-    let lock: serde_json::Value =
-        serde_json::from_str(&crate::regen_support::read(out.join(".msaforge/lock.json")))
-            .expect("lock");
-    let managed = |path: &str| {
-        lock["files"]
-            .as_array()
-            .expect("files")
-            .iter()
-            .any(|f| f["path"] == path && f["policy"] == "managed")
-    };
+    // Version 3 rewrites placement's generated API (a managed file) and deletes inventory's files;
+    // the rewrite comes late in the transaction, the last deletion early.
+    let rewritten = "services/placement/src/generated/api.rs";
+    let lock = crate::regen_support::read(out.join(".msaforge/lock.json"));
+    let deleted = lock
+        .lines()
+        .filter_map(|l| {
+            l.trim()
+                .strip_prefix("\"path\": \"services/inventory/src/generated/")
+        })
+        .filter_map(|l| l.strip_suffix("\","))
+        .next_back()
+        .map(|name| format!("services/inventory/src/generated/{name}"))
+        .expect("inventory's generated files");
     let journal = out.join(".msaforge/txn/journal.json");
     let mut child = spawn(&s3, &out, &[("MSAFORGE_TEST_APPLY_PAUSE_MS", "100")]);
     wait_for(&mut child, "committing", || journal.exists());
-    kill(child); // within the first step
-    let steps: serde_json::Value =
-        serde_json::from_str(&crate::regen_support::read(&journal)).expect("journal");
-    let last = |kind: &str, keep: &dyn Fn(&str) -> bool| -> String {
-        steps[kind]
-            .as_array()
-            .expect("steps")
-            .iter()
-            .filter_map(|s| s["path"].as_str())
-            .filter(|p| !p.starts_with(".msaforge/") && keep(p))
-            .last()
-            .expect("a step")
-            .to_owned()
-    };
-    // A file the killed run was about to delete, and a generated file it was about to rewrite;
-    // the user edits both before running generate again.
-    let deleted = last("deletes", &|_| true);
-    let rewritten = last("writes", &|p| managed(p));
-    for path in [&deleted, &rewritten] {
+    kill(child); // within the first steps
+    // The user edits both before running generate again.
+    let edit_after = |path: &str| {
         let file = out.join(path);
-        let text = crate::regen_support::read(&file);
-        assert!(
-            !text.contains("edited after the kill"),
-            "{path} already done"
-        );
+        let text = std::fs::read_to_string(&file).ok()?;
         std::fs::write(&file, text + "// edited after the kill\n").expect("edit");
-    }
+        Some(())
+    };
+    assert!(
+        !crate::regen_support::read(out.join(rewritten)).contains("retire_shelf"),
+        "not rewritten yet"
+    );
+    edit_after(rewritten).expect("still there");
+    let pending_delete = edit_after(&deleted).is_some();
     let o = generate_as_planned(&s3, &out, &[]);
     expect_exit(&o, 3); // the edited generated file stops the new plan, as any edit does
-    for path in [&deleted, &rewritten] {
+    let kept = |path: &str| {
         assert!(
             text(&o).contains(&format!("left-as-is      {path}")),
             "{}",
@@ -345,7 +336,13 @@ fn edits_made_after_a_run_was_killed_survive_its_completion() {
         );
         let now = crate::regen_support::read(out.join(path));
         assert!(now.ends_with("// edited after the kill\n"), "{path}");
-    }
+    };
+    kept(rewritten);
+    assert!(
+        pending_delete,
+        "{deleted} was deleted before the run could be killed"
+    );
+    kept(&deleted);
     assert!(
         !out.join(".msaforge/txn").exists(),
         "the killed run is completed"
