@@ -69,11 +69,14 @@ fn completed(dir: &Path) -> BTreeMap<String, Entry> {
     let mut now = tree(dir);
     let journal = dir.join(".msaforge/txn/journal.json");
     let steps: serde_json::Value = std::fs::read_to_string(&journal)
-        .map_or(serde_json::Value::Null, |t| {
-            serde_json::from_str(&t).expect("journal")
-        });
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default();
+    // A step not in that shape (another version's journal) is not counted as done.
     let as_planned = |now: &BTreeMap<String, Entry>, step: &serde_json::Value| {
-        let path = step["path"].as_str().expect("path");
+        let Some(path) = step["path"].as_str() else {
+            return false;
+        };
         let was = match now.get(path) {
             None => serde_json::Value::Null,
             Some(Entry::File { bytes, .. }) => sha256(bytes).into(),
@@ -84,15 +87,18 @@ fn completed(dir: &Path) -> BTreeMap<String, Entry> {
     };
     for step in steps["deletes"].as_array().into_iter().flatten() {
         if as_planned(&now, step) {
-            now.remove(step["path"].as_str().expect("path"));
+            now.remove(step["path"].as_str().unwrap_or_default());
         }
     }
     for step in steps["writes"].as_array().into_iter().flatten() {
-        let staged = format!(".msaforge/txn/{}", step["staged"].as_str().expect("staged"));
+        let staged = format!(
+            ".msaforge/txn/{}",
+            step["staged"].as_str().unwrap_or_default()
+        );
         if let Some(entry) = now.get(&staged).cloned()
             && as_planned(&now, step)
         {
-            now.insert(step["path"].as_str().expect("path").to_owned(), entry);
+            now.insert(step["path"].as_str().unwrap_or_default().to_owned(), entry);
         }
     }
     now.retain(|path, _| !path.starts_with(".msaforge/txn/"));
