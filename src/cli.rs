@@ -164,16 +164,11 @@ pub fn run() -> i32 {
             let code = match &error {
                 CliError::Generate(
                     crate::generate::GenerateError::NotOurs { .. }
-                    | crate::generate::GenerateError::UnsafePath { .. }
-                    | crate::generate::GenerateError::Plan(
-                        PlanError::Escape { .. }
-                        | PlanError::InTheWay { .. }
-                        | PlanError::EditedManaged { .. }
-                        | PlanError::Conflicts { .. }
-                        | PlanError::Interrupted { .. },
-                    ),
-                )
-                | CliError::Plan(PlanError::Interrupted { .. }) => exit::REFUSED,
+                    | crate::generate::GenerateError::UnsafePath { .. },
+                ) => exit::REFUSED,
+                CliError::Generate(crate::generate::GenerateError::Plan(e)) | CliError::Plan(e) => {
+                    e.exit_code()
+                }
                 CliError::Design(e) => e.exit_code(),
                 _ => exit::USAGE,
             };

@@ -21,6 +21,16 @@ fn note(change: &Change, lang: Lang) -> String {
             "your edits kept, msaforge's changes merged in".into(),
             "사용자 수정 유지, 새 변경 병합".into(),
         ),
+        Action::Conflict if change.base_lost => (
+            format!(
+                "merge base missing or damaged: your file and msaforge's differ in {} region(s), each a conflict",
+                change.conflicts
+            ),
+            format!(
+                "병합 기준본이 없거나 손상됨: 사용자 파일과 새 파일이 {}곳에서 달라 모두 충돌로 표시",
+                change.conflicts
+            ),
+        ),
         Action::Conflict => (
             format!(
                 "{} conflicting region(s) between your edits and msaforge's",
@@ -29,8 +39,8 @@ fn note(change: &Change, lang: Lang) -> String {
             format!("사용자 수정과 새 변경이 {}곳에서 충돌", change.conflicts),
         ),
         Action::Edited if change.current.text().is_none() => (
-            "not a text file (binary, a directory, unreadable): generate stops (--force replaces a file; move a directory away)".into(),
-            "텍스트 파일이 아님 (바이너리, 디렉터리, 읽을 수 없음): generate 중단 (--force 시 파일은 교체, 디렉터리는 직접 옮기세요)".into(),
+            "not a text file (binary, a symbolic link, a directory, a pipe or device, unreadable): generate stops (--force replaces a file or a link; move a directory away)".into(),
+            "텍스트 파일이 아님 (바이너리, 심볼릭 링크, 디렉터리, 읽을 수 없음): generate 중단 (--force 시 파일과 링크는 교체, 디렉터리는 직접 옮기세요)".into(),
         ),
         Action::Edited => (
             "generated file edited by hand: generate stops (--force overwrites)".into(),
@@ -71,11 +81,12 @@ pub fn human(plan: &Plan, lang: Lang) -> String {
             out,
             "  {}",
             lang.pick(
-                "note: an earlier run was interrupted; `msaforge generate` completes it before anything else",
-                "참고: 이전 실행이 중단됨. `msaforge generate`가 먼저 마무리함"
+                "note: an earlier run was interrupted; `msaforge generate` completes it before anything else (this plan counts it as completed)",
+                "참고: 이전 실행이 중단됨. `msaforge generate`가 먼저 마무리함 (이 계획은 마무리된 상태 기준)"
             )
         );
     }
+    out.push_str(&warnings(plan, lang));
     let width = plan
         .changes
         .iter()
@@ -120,6 +131,46 @@ pub fn human(plan: &Plan, lang: Lang) -> String {
     out
 }
 
+/// What the user must know before trusting a plan, one `  note:` line each (or nothing): merge
+/// bases that were missing or did not match the lock. `generate` prints the same lines.
+pub fn warnings(plan: &Plan, lang: Lang) -> String {
+    let lost: Vec<&str> = plan.lost_bases().collect();
+    if lost.is_empty() {
+        return String::new();
+    }
+    let list = lost.join(", ");
+    format!(
+        "  {}\n",
+        lang.pick(
+            format!(
+                "note: {} merge base(s) in .msaforge/base/ are missing or do not match the lock, so msaforge cannot tell your edits from its own: {list} are treated as edited by you (conflicts to resolve, or --on-conflict keep-mine). Restore .msaforge/base/ from version control to merge them normally.",
+                lost.len()
+            ),
+            format!(
+                "참고: .msaforge/base/의 병합 기준본 {}개가 없거나 잠금 파일과 맞지 않아 사용자 수정과 구별할 수 없음: {list} 파일은 사용자가 수정한 것으로 처리 (충돌 해결 또는 --on-conflict keep-mine). 버전 관리에서 .msaforge/base/를 복원하면 정상 병합됨.",
+                lost.len()
+            ),
+        )
+    )
+}
+
+/// The files a transaction left alone because they changed after it was planned, one line each.
+pub fn left(paths: &[String], lang: Lang) -> String {
+    let mut out = String::new();
+    for path in paths {
+        let _ = writeln!(
+            out,
+            "  {:<15} {path}  {}",
+            "left-as-is",
+            lang.pick(
+                "changed after this run was planned: not overwritten (the next plan shows it)",
+                "실행 계획 후 변경됨: 덮어쓰지 않음 (다음 plan에 표시)"
+            )
+        );
+    }
+    out
+}
+
 /// Unified diffs (3 lines of context) from each file as it is to what `apply` would leave.
 pub fn diff(plan: &Plan, mode: OnConflict) -> String {
     let mut out = String::new();
@@ -152,6 +203,8 @@ struct JsonPlan<'a> {
     templates: &'a str,
     interrupted: bool,
     changes: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    lost_bases: Vec<&'a str>,
     summary: std::collections::BTreeMap<&'static str, usize>,
     files: Vec<JsonFile<'a>>,
 }
@@ -178,6 +231,7 @@ pub fn json(plan: &Plan) -> String {
         templates: &plan.stamp.templates_hash,
         interrupted: plan.interrupted,
         changes: plan.has_changes(),
+        lost_bases: plan.lost_bases().collect(),
         summary: Action::ALL
             .iter()
             .map(|&a| (a.as_str(), plan.count(a)))
@@ -284,6 +338,7 @@ mod tests {
             conflicts: 0,
             locked: None,
             base: None,
+            base_lost: false,
         }
     }
 
