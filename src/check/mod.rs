@@ -6,10 +6,12 @@
 
 mod finding;
 mod format;
+pub mod list;
 pub mod render;
 mod rule;
 pub mod rules;
 mod schema;
+mod snippet;
 
 use std::collections::HashSet;
 

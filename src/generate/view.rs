@@ -265,6 +265,8 @@ fn context(spec: &Spec, i: usize, c: &Context) -> ContextView {
         .chain(c.publishes.iter().map(|e| e.name.as_str()))
         .collect();
     let operations: Vec<OperationView> = c.operations.iter().map(|o| operation(c, o)).collect();
+    // Fields that hold their own type again through inline fields: boxed in Rust.
+    let boxed = crate::spec::types::recursive_fields(c);
     let mut routes: Vec<RouteView> = Vec::new();
     for o in operations.iter().filter(|o| o.public) {
         let prefix = crate::spec::resolve::route_prefix(&o.path);
@@ -302,12 +304,13 @@ fn context(spec: &Spec, i: usize, c: &Context) -> ContextView {
         types: c
             .types
             .iter()
-            .map(|t| TypeView {
+            .enumerate()
+            .map(|(i, t)| TypeView {
                 name: t.name.clone(),
                 aggregate: t.aggregate,
                 description: t.description.clone(),
                 enums: enums(&t.name, &t.fields, &taken),
-                fields: fields(&t.name, &t.fields, &taken),
+                fields: fields(&t.name, &t.fields, &taken, |f| boxed.contains(&(i, f))),
             })
             .collect(),
         has_public: operations.iter().any(|o| o.public),
@@ -319,7 +322,7 @@ fn context(spec: &Spec, i: usize, c: &Context) -> ContextView {
                 name: e.name.clone(),
                 description: e.description.clone(),
                 enums: enums(&e.name, &e.fields, &taken),
-                fields: fields(&e.name, &e.fields, &taken),
+                fields: fields(&e.name, &e.fields, &taken, |_| false),
             })
             .collect(),
         consumes: c
@@ -474,12 +477,24 @@ pub(super) fn enum_values(ty: &FieldType) -> Option<&Vec<String>> {
     }
 }
 
-fn fields(owner: &str, fields: &[Field], taken: &[&str]) -> Vec<FieldView> {
+/// The fields of a type or event; `boxed(i)` says field `i` needs a `Box` (it holds its owner).
+fn fields(
+    owner: &str,
+    fields: &[Field],
+    taken: &[&str],
+    boxed: impl Fn(usize) -> bool,
+) -> Vec<FieldView> {
     use heck::ToSnakeCase;
     fields
         .iter()
-        .map(|f| {
+        .enumerate()
+        .map(|(i, f)| {
             let base = rust_type(owner, &f.name, &f.ty, taken);
+            let base = if boxed(i) {
+                format!("Box<{base}>")
+            } else {
+                base
+            };
             FieldView {
                 name: f.name.clone(),
                 rust_name: f.name.to_snake_case(),

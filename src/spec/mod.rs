@@ -9,6 +9,7 @@ pub mod model;
 pub mod names;
 pub mod path;
 pub mod resolve;
+pub mod types;
 mod yaml;
 
 pub use load::{Place, Source, SourceMap};

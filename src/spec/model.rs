@@ -141,6 +141,16 @@ pub enum Strategy {
     BackupRestore,
 }
 
+impl Strategy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Strategy::ActiveActive => "active-active",
+            Strategy::ActiveStandby => "active-standby",
+            Strategy::BackupRestore => "backup-restore",
+        }
+    }
+}
+
 /// Write coordination for active-active contexts with a stateful store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]

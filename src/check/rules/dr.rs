@@ -3,9 +3,10 @@
 //!
 //! The effective RTO itself is computed by `crate::recovery`, shared with `msaforge dr` and the DR plan.
 
+use crate::check::list::chained;
 use crate::check::{Finding, Rule, Severity, Text};
 use crate::lang::Lang;
-use crate::recovery::{effective_rto, level};
+use crate::recovery::{effective_rto_next, level};
 use crate::spec::model::Strategy;
 use crate::spec::resolve::DrLevel;
 use crate::spec::{Path, Spec};
@@ -118,7 +119,7 @@ fn norm(grade: u8) -> u8 {
 }
 
 pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
-    let effective = effective_rto(spec);
+    let effective = effective_rto_next(spec);
     for (i, c) in spec.contexts.iter().enumerate() {
         let at = ctx(i).key("dr");
         let Some(dr) = c.dr else {
@@ -129,13 +130,14 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
             );
             continue;
         };
-        let (eff, chain) = &effective[i];
-        if dr.rto < *eff {
-            let shown = chain
-                .iter()
-                .map(|&j| format!("{} (RTO {})", spec.contexts[j].name, level(spec, j).rto))
-                .collect::<Vec<_>>()
-                .join(" -> ");
+        let eff = effective[i].0;
+        if dr.rto < eff {
+            let mut chain = vec![i];
+            while let Some(next) = effective[chain[chain.len() - 1]].1 {
+                chain.push(next);
+            }
+            let hops: Vec<Hop<'_>> = chain.iter().map(|&j| Hop(spec, j)).collect();
+            let shown = chained(&hops, lang);
             let (rto, name) = (dr.rto, &c.name);
             let last = chain.last().map_or(name, |&j| &spec.contexts[j].name);
             let mut finding = Finding::new(&MSA201, at.clone(), tr!(lang, "DR inversion: `{name}` promises RTO {rto} but depends critically on a slower recovery, so its effective RTO is {eff}: {shown}", "DR 역전: `{name}`은(는) RTO {rto}를 약속하지만 더 느리게 복구되는 대상에 결정적으로 의존하여 실효 RTO가 {eff}입니다: {shown}"))
@@ -185,6 +187,16 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
             lang,
             out,
         );
+    }
+}
+
+/// A context on a chain, shown with its RTO only when the message shows it.
+struct Hop<'a>(&'a Spec, usize);
+
+impl std::fmt::Display for Hop<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Hop(spec, j) = *self;
+        write!(f, "{} (RTO {})", spec.contexts[j].name, level(spec, j).rto)
     }
 }
 

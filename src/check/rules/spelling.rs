@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
+use crate::check::list::{MAX_RELATED, repeats};
 use crate::check::{Finding, Rule, Severity, Text};
 use crate::lang::Lang;
 use crate::spec::Path;
@@ -59,13 +60,17 @@ pub fn same(
     lang: Lang,
     out: &mut Vec<Finding>,
 ) {
+    // The first name of each spelling; a later, different name with that spelling is reported.
+    let mut first: HashMap<String, usize> = HashMap::with_capacity(names.len());
     for (i, &name) in names.iter().enumerate() {
         let spelt = spelling.spell(name);
-        let Some(j) = names[..i]
-            .iter()
-            .position(|&n| n != name && spelling.spell(n) == spelt)
-        else {
-            continue;
+        let j = match first.get(&spelt) {
+            Some(&j) if names[j] != name => j,
+            Some(_) => continue,
+            None => {
+                first.insert(spelt, i);
+                continue;
+            }
         };
         let other = names[j];
         let (here, there) = (at(i), at(j));
@@ -123,7 +128,8 @@ pub fn events_named_like_types(c: &Context, at: &Path, lang: Lang, out: &mut Vec
     }
 }
 
-/// Reports every repeat of a name in a list, pointing at the repeat and back at the first one.
+/// Reports every name defined more than once in a list: one finding per name, at its second
+/// definition, pointing back at the first and the further ones.
 pub(super) fn duplicates<'a>(
     names: impl Iterator<Item = &'a str>,
     list: impl Fn() -> Path,
@@ -131,43 +137,52 @@ pub(super) fn duplicates<'a>(
     lang: Lang,
     out: &mut Vec<Finding>,
 ) {
-    // Most lists are short (fields, enum values): a linear scan beats hashing them.
     let names: Vec<&str> = names.collect();
-    let index: Option<HashMap<&str, usize>> = (names.len() > 16).then(|| {
-        let mut first = HashMap::with_capacity(names.len());
-        for (i, &name) in names.iter().enumerate().rev() {
-            first.insert(name, i);
+    let at = |i: usize| {
+        if key == "tables" || key == "values" {
+            list().key(key).index(i)
+        } else {
+            list().index(i).key(key)
         }
-        first
-    });
-    for (i, &name) in names.iter().enumerate() {
-        let first = match &index {
-            Some(index) => index.get(name).copied().filter(|&j| j < i),
-            None => names[..i].iter().position(|&n| n == name),
-        };
-        if let Some(j) = first {
-            let (here, there) = if key == "tables" || key == "values" {
-                (list().key(key).index(i), list().key(key).index(j))
-            } else {
-                (list().index(i).key(key), list().index(j).key(key))
-            };
-            out.push(
-                Finding::new(
-                    &MSA012,
-                    here,
-                    tr!(
-                        lang,
-                        "`{name}` is defined twice",
-                        "`{name}`이(가) 두 번 정의되었습니다"
-                    ),
-                )
-                .help(tr!(
+    };
+    for group in repeats(names.iter().copied()) {
+        let (name, n) = (names[group[0]], group.len());
+        let (message, help) = if n == 2 {
+            (
+                tr!(
+                    lang,
+                    "`{name}` is defined twice",
+                    "`{name}`이(가) 두 번 정의되었습니다"
+                ),
+                tr!(
                     lang,
                     "rename one of them or merge the two",
                     "둘 중 하나의 이름을 바꾸거나 합치세요"
-                ))
-                .related(there, tr!(lang, "first defined here", "처음 정의된 곳")),
+                ),
+            )
+        } else {
+            (
+                tr!(
+                    lang,
+                    "`{name}` is defined {n} times",
+                    "`{name}`이(가) {n}번 정의되었습니다"
+                ),
+                tr!(
+                    lang,
+                    "rename the repeats or merge them into one",
+                    "반복된 것의 이름을 바꾸거나 하나로 합치세요"
+                ),
+            )
+        };
+        let mut finding = Finding::new(&MSA012, at(group[1]), message)
+            .help(help)
+            .related(
+                at(group[0]),
+                tr!(lang, "first defined here", "처음 정의된 곳"),
             );
+        for &i in group.iter().skip(2).take(MAX_RELATED - 1) {
+            finding = finding.related(at(i), tr!(lang, "defined again here", "다시 정의된 곳"));
         }
+        out.push(finding);
     }
 }

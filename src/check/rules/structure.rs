@@ -229,6 +229,7 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
             out,
         );
 
+        super::fields::loops(c, &at, lang, out);
         let type_names: Vec<&str> = c.types.iter().map(|t| t.name.as_str()).collect();
         for (t, ty) in c.types.iter().enumerate() {
             let tp = at.clone().key("types").index(t);
