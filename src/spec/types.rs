@@ -100,7 +100,7 @@ mod tests {
     #[test]
     fn loops_through_inline_fields_are_boxed_and_required_ones_are_infinite() {
         let c = context(
-            "      - { name: Shelf, fields: [{ name: annex, type: Shelf, optional: true }, { name: rows, type: Row[] }] }\n      - { name: Row, fields: [{ name: shelf, type: Shelf }] }\n      - { name: A, fields: [{ name: b, type: B }] }\n      - { name: B, fields: [{ name: a, type: A }, { name: row, type: Row }] }\n",
+            "      - { name: Shelf, fields: [{ name: annex, type: Shelf, optional: true }, { name: rows, type: \"Row[]\" }] }\n      - { name: Row, fields: [{ name: shelf, type: Shelf }] }\n      - { name: A, fields: [{ name: b, type: B }] }\n      - { name: B, fields: [{ name: a, type: A }, { name: row, type: Row }] }\n",
         );
         // Shelf.annex loops to Shelf; Shelf.rows is a list (no loop inline); A and B hold each other.
         assert_eq!(recursive_fields(&c), vec![(0, 0), (2, 0), (3, 0)]);

@@ -240,7 +240,11 @@ fn intimacy(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
         out.push(related_all(
             finding
                 .at_key()
-                .help(tr!(lang, "merge the contexts, or keep only the fields each one really needs under names of its own", "컨텍스트들을 합치거나, 각자 정말 필요한 필드만 자기 이름으로 두세요")),
+                .help(if members.len() == 2 {
+                    tr!(lang, "merge the two contexts, or keep only the fields each one really needs under names of its own", "두 컨텍스트를 합치거나, 각자 정말 필요한 필드만 자기 이름으로 두세요")
+                } else {
+                    tr!(lang, "merge the contexts, or keep only the fields each one really needs under names of its own", "컨텍스트들을 합치거나, 각자 정말 필요한 필드만 자기 이름으로 두세요")
+                }),
             members.iter().filter(|&&i| i != b).map(|&i| {
                 (ctx(i).key("types"), tr!(lang, "`{}`'s types", "`{}`의 타입", spec.contexts[i].name))
             }),
