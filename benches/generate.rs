@@ -1,6 +1,7 @@
 //! Generate (render + plan + write) and plan-only regeneration for synthetic specs of 10, 100 and 500 contexts
 //! (target: 100 contexts in under 1 s on one core). Prints the file count and bytes of each size.
 //! `MSAFORGE_BENCH_DIR=/dev/shm cargo bench --bench generate` measures without the disk.
+#![allow(clippy::print_stdout)] // the figures are the output
 
 /// The same allocator as the `msaforge` binary, so the figures are the user's.
 #[global_allocator]

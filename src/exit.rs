@@ -20,3 +20,9 @@ pub const CONFLICTS: i32 = 4;
 pub const DESIGN_REJECTED: i32 = 10;
 /// `design`/`new`: no LLM is configured, or the endpoint failed (HTTP error, timeout, refusal).
 pub const LLM_FAILED: i32 = 11;
+
+/// An error that knows the exit code it ends the process with. Each library error type says its
+/// own; the command layer only asks.
+pub trait ExitCode {
+    fn exit_code(&self) -> i32;
+}

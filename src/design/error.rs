@@ -126,9 +126,9 @@ pub enum DesignError {
     Prompt(String),
 }
 
-impl DesignError {
-    /// The process exit code: usage, refusal to overwrite, or a failed LLM endpoint.
-    pub fn exit_code(&self) -> i32 {
+/// Usage, refusal to overwrite, or a failed LLM endpoint.
+impl crate::exit::ExitCode for DesignError {
+    fn exit_code(&self) -> i32 {
         match self {
             DesignError::BadSetting(_)
             | DesignError::ReadSettings { .. }
@@ -137,7 +137,16 @@ impl DesignError {
             | DesignError::Write { .. }
             | DesignError::Prompt(_) => crate::exit::USAGE,
             DesignError::Exists { .. } => crate::exit::REFUSED,
-            _ => crate::exit::LLM_FAILED,
+            DesignError::NotConfigured
+            | DesignError::MissingKey { .. }
+            | DesignError::Unauthorized { .. }
+            | DesignError::ModelNotFound { .. }
+            | DesignError::GaveUp { .. }
+            | DesignError::Http { .. }
+            | DesignError::Timeout { .. }
+            | DesignError::Unreachable { .. }
+            | DesignError::Refused(_)
+            | DesignError::Protocol(_) => crate::exit::LLM_FAILED,
         }
     }
 }

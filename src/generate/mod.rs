@@ -1,7 +1,8 @@
 //! `msaforge generate`: renders the template set for a checked spec into a list of files.
 //!
 //! `view` prepares what templates see, `templates` holds the manifest and the environment, `write`
-//! puts the files on disk safely. Rendering is pure: the same spec and version give the same bytes.
+//! guards the output directory; `plan` decides and writes. Rendering is pure: the same spec and
+//! version give the same bytes. Nothing here prints: `cmd::generate` shows what `run` returns.
 
 pub mod deploy;
 pub mod templates;
@@ -87,6 +88,23 @@ pub enum GenerateError {
     Plan(#[from] crate::plan::PlanError),
 }
 
+impl crate::exit::ExitCode for GenerateError {
+    fn exit_code(&self) -> i32 {
+        match self {
+            GenerateError::NoManifest
+            | GenerateError::Manifest(_)
+            | GenerateError::ReadTemplate { .. }
+            | GenerateError::Render { .. }
+            | GenerateError::DuplicatePath { .. }
+            | GenerateError::NotADirectory { .. } => crate::exit::USAGE,
+            GenerateError::UnsafePath { .. } | GenerateError::NotOurs { .. } => {
+                crate::exit::REFUSED
+            }
+            GenerateError::Plan(e) => crate::exit::ExitCode::exit_code(e),
+        }
+    }
+}
+
 /// Renders every file of the template set for `spec` (which must have passed `check`).
 pub fn render(spec: &Spec, options: &Options) -> Result<Vec<Rendered>, GenerateError> {
     let source = Source {
@@ -146,12 +164,24 @@ pub fn render(spec: &Spec, options: &Options) -> Result<Vec<Rendered>, GenerateE
 /// How `run` treats an existing output directory.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RunOptions {
-    /// Show the plan, write nothing.
-    pub dry_run: bool,
     /// Write into a foreign directory; overwrite edited generated files; restore deleted ones.
     pub force: bool,
     pub on_conflict: crate::plan::OnConflict,
-    pub lang: crate::lang::Lang,
+}
+
+/// What `run` reports while it works, for the command to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// An earlier run was interrupted: it was completed (or discarded, when it had not reached
+    /// its commit point) before planning.
+    Recovered,
+}
+
+/// What `run` did: the plan it carried out and what applying it left.
+#[derive(Debug)]
+pub struct Generated {
+    pub plan: crate::plan::Plan,
+    pub applied: crate::plan::apply::Applied,
 }
 
 /// Identifies what produces an output: the checked spec (as stored in `.msaforge/spec.json`) and
@@ -183,89 +213,23 @@ pub fn plan(
     Ok(crate::plan::make(files, out, stamp, force)?)
 }
 
-/// Renders and writes (or with `dry_run` shows the plan for) the system: completes an interrupted
-/// earlier run first, then applies the plan, printing each change on standard error and a summary
-/// with next steps on standard output. Returns the files left with conflict markers.
+/// Renders and writes the system: completes an interrupted earlier run first, then applies the
+/// plan. Refuses, like `plan`, a foreign non-empty directory unless `force`. Prints nothing:
+/// `on_progress` hears what happens before the plan, the result says what was written.
 pub fn run(
     spec: &Spec,
     out: &std::path::Path,
     options: &Options,
     run: RunOptions,
-) -> Result<Vec<String>, GenerateError> {
-    let lang = run.lang;
-    if run.dry_run {
-        let plan = plan(spec, out, options, run.force)?;
-        print!("{}", crate::plan::report::human(&plan, lang));
-        println!(
-            "{}",
-            lang.pick("dry run: nothing written", "시험 실행: 기록하지 않음")
-        );
-        return Ok(Vec::new());
-    }
+    on_progress: &mut dyn FnMut(Progress),
+) -> Result<Generated, GenerateError> {
     write::check_target(out, run.force)?;
     if crate::plan::apply::recover(out)? {
-        eprintln!(
-            "{}",
-            lang.pick(
-                "completed an earlier run that was interrupted",
-                "중단되었던 이전 실행을 마무리함"
-            )
-        );
+        on_progress(Progress::Recovered);
     }
     let plan = plan(spec, out, options, run.force)?;
     let applied = crate::plan::apply::apply(&plan, run.on_conflict)?;
-    for c in plan
-        .changes
-        .iter()
-        .filter(|c| c.action != crate::plan::Action::Unchanged)
-    {
-        eprintln!("  {:<15} {}", c.action.as_str(), c.path);
-    }
-    let dir = out.display();
-    // In the commands to copy: quoted for the shell when it has spaces or quotes.
-    let shell_dir = out.to_string_lossy();
-    let shell_dir = shlex::try_quote(&shell_dir).unwrap_or(shell_dir.clone());
-    let n = plan.changes.iter().filter(|c| c.rendered.is_some()).count();
-    let count = |a| plan.count(a);
-    let (created, updated, merged, kept) = (
-        count(crate::plan::Action::Create),
-        count(crate::plan::Action::Update) + count(crate::plan::Action::Remove),
-        count(crate::plan::Action::Merge) + count(crate::plan::Action::Conflict),
-        count(crate::plan::Action::Kept)
-            + count(crate::plan::Action::Orphaned)
-            + count(crate::plan::Action::DeletedByUser),
-    );
-    println!(
-        "{}",
-        lang.pick(
-            format!("Generated {n} files in {dir}: {created} created, {updated} updated or removed, {merged} merged, {kept} kept as you left them."),
-            format!("{dir}에 파일 {n}개 생성: 새로 만듦 {created}, 갱신·삭제 {updated}, 병합 {merged}, 사용자 파일 유지 {kept}."),
-        )
-    );
-    if applied.conflicts.is_empty() {
-        // The README's Build section has the steps of every stack; Rust-only systems build in one go.
-        let rust_only = spec
-            .contexts
-            .iter()
-            .all(|c| c.stack == crate::spec::model::Stack::RustAxum);
-        let build = if rust_only { "cargo build && " } else { "" };
-        println!(
-            "{}",
-            lang.pick(
-                format!("Next: cd {shell_dir} && {build}cat README.md"),
-                format!("다음: cd {shell_dir} && {build}cat README.md"),
-            )
-        );
-    } else {
-        println!(
-            "{}",
-            lang.pick(
-                format!("{} file(s) have conflict markers to resolve: {}\nResolve them, then `msaforge check --output {shell_dir}` passes.", applied.conflicts.len(), applied.conflicts.join(", ")),
-                format!("충돌 표시를 해결할 파일 {}개: {}\n해결한 뒤 `msaforge check --output {shell_dir}`가 통과합니다.", applied.conflicts.len(), applied.conflicts.join(", ")),
-            )
-        );
-    }
-    Ok(applied.conflicts)
+    Ok(Generated { plan, applied })
 }
 
 /// A relative path with no `..`, no empty or `.` segments and no backslashes; `None` otherwise.

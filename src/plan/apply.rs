@@ -200,6 +200,7 @@ fn stage(
 fn roll_forward(root: &Path, journal: &Journal) -> Result<(), PlanError> {
     let pause = test_pause();
     let txn = root.join(TXN_DIR);
+    let mut dirs = Dirs::default();
     for path in &journal.deletes {
         check_inside(root, path)?;
         let target = root.join(path);
@@ -217,7 +218,7 @@ fn roll_forward(root: &Path, journal: &Journal) -> Result<(), PlanError> {
         check_inside(root, dest)?;
         let to = root.join(dest);
         if let Some(dir) = to.parent() {
-            std::fs::create_dir_all(dir).map_err(|source| write_err(dir, source))?;
+            dirs.create(root, dir)?;
         }
         std::fs::rename(&from, &to).map_err(|source| write_err(&to, source))?;
         if let Some(pause) = pause {
@@ -225,6 +226,31 @@ fn roll_forward(root: &Path, journal: &Journal) -> Result<(), PlanError> {
         }
     }
     Ok(())
+}
+
+/// The directories a transaction has made or found, so that each is created once, parents
+/// first: N files in D directories cost D `mkdir` calls, not one per file (most failing with
+/// EEXIST) plus the retries of `create_dir_all` for every missing parent.
+#[derive(Default)]
+struct Dirs(std::collections::HashSet<PathBuf>);
+
+impl Dirs {
+    /// Creates `dir` (inside `root`) and its missing parents, unless done before.
+    fn create(&mut self, root: &Path, dir: &Path) -> Result<(), PlanError> {
+        if dir == root || !dir.starts_with(root) || self.0.contains(dir) {
+            return Ok(());
+        }
+        if let Some(parent) = dir.parent() {
+            self.create(root, parent)?;
+        }
+        match std::fs::create_dir(dir) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && dir.is_dir() => {}
+            Err(source) => return Err(write_err(dir, source)),
+        }
+        self.0.insert(dir.to_path_buf());
+        Ok(())
+    }
 }
 
 /// Test hook: `MSAFORGE_TEST_APPLY_PAUSE_MS` slows each rename down, so that a test can kill the

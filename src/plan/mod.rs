@@ -252,3 +252,19 @@ pub enum PlanError {
     )]
     Conflicts { paths: Vec<String> },
 }
+
+impl crate::exit::ExitCode for PlanError {
+    fn exit_code(&self) -> i32 {
+        match self {
+            PlanError::Read { .. }
+            | PlanError::Write { .. }
+            | PlanError::BadLock { .. }
+            | PlanError::NotGenerated { .. } => crate::exit::USAGE,
+            PlanError::Escape { .. }
+            | PlanError::InTheWay { .. }
+            | PlanError::Interrupted { .. }
+            | PlanError::EditedManaged { .. }
+            | PlanError::Conflicts { .. } => crate::exit::REFUSED,
+        }
+    }
+}

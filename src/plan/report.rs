@@ -57,14 +57,39 @@ fn note(change: &Change, lang: Lang) -> String {
     lang.pick(en, ko)
 }
 
-/// The plan for people: changed files, then a summary line.
-pub fn human(plan: &Plan, lang: Lang) -> String {
+/// True for the actions that ask something of the user: files that hold their edits (merged,
+/// conflicting, kept, orphaned), a generated file they edited, one they deleted. Shown without
+/// `--verbose`; the others (create, update, remove) are only counted.
+fn needs_you(action: Action) -> bool {
+    matches!(
+        action,
+        Action::Merge
+            | Action::Conflict
+            | Action::Edited
+            | Action::Kept
+            | Action::Orphaned
+            | Action::DeletedByUser
+    )
+}
+
+/// The plan for people: the directory and the counts per action, then the files that need the
+/// user (every changed file with `verbose`).
+pub fn human(plan: &Plan, lang: Lang, verbose: bool) -> String {
     let mut out = String::new();
     let dir = plan.out.display();
+    let counts = counts(plan, lang);
+    let verdict = if plan.has_changes() {
+        ""
+    } else {
+        lang.pick(" (no changes)", " (변경 없음)")
+    };
     let _ = writeln!(
         out,
         "{}",
-        lang.pick(format!("plan for {dir}"), format!("{dir} 생성 계획"))
+        lang.pick(
+            format!("plan for {dir}: {counts}{verdict}"),
+            format!("{dir} 생성 계획: {counts}{verdict}")
+        )
     );
     if plan.interrupted {
         let _ = writeln!(
@@ -76,18 +101,39 @@ pub fn human(plan: &Plan, lang: Lang) -> String {
             )
         );
     }
-    let width = plan
+    out.push_str(&files(plan, lang, verbose));
+    out
+}
+
+/// How many files get each action, like `28 create, 16 update, 106 unchanged`.
+fn counts(plan: &Plan, lang: Lang) -> String {
+    let counts: Vec<String> = Action::ALL
+        .iter()
+        .filter_map(|&a| {
+            let n = plan.count(a);
+            (n > 0).then(|| format!("{n} {}", a.as_str()))
+        })
+        .collect();
+    if counts.is_empty() {
+        lang.pick("nothing to generate", "생성할 파일 없음")
+            .to_owned()
+    } else {
+        counts.join(", ")
+    }
+}
+
+/// One line per file that needs the user (per file that is not unchanged, with `verbose`): its
+/// action, its path and why; then how many changed files were only counted.
+pub fn files(plan: &Plan, lang: Lang, verbose: bool) -> String {
+    let mut out = String::new();
+    let (shown, counted): (Vec<&Change>, Vec<&Change>) = plan
         .changes
         .iter()
         .filter(|c| c.action != Action::Unchanged)
-        .map(|c| c.path.len())
-        .max()
-        .unwrap_or(0);
-    for c in plan
-        .changes
-        .iter()
-        .filter(|c| c.action != Action::Unchanged)
-    {
+        .partition(|c| verbose || needs_you(c.action));
+    let width = shown.iter().map(|c| c.path.len()).max().unwrap_or(0);
+    let listed = !shown.is_empty();
+    for c in shown {
         let _ = writeln!(
             out,
             "  {:<15} {:<width$}  {}",
@@ -96,27 +142,21 @@ pub fn human(plan: &Plan, lang: Lang) -> String {
             note(c, lang)
         );
     }
-    let counts: Vec<String> = Action::ALL
-        .iter()
-        .filter_map(|&a| {
-            let n = plan.count(a);
-            (n > 0).then(|| format!("{n} {}", a.as_str()))
-        })
-        .collect();
-    let summary = if counts.is_empty() {
-        lang.pick(
-            "nothing to generate".to_owned(),
-            "생성할 파일 없음".to_owned(),
-        )
-    } else {
-        counts.join(", ")
+    let n = counted.len();
+    let hint = match (n, listed) {
+        (0, _) => None,
+        (_, false) => Some(lang.pick(
+            format!("(--verbose lists the {n} changed file(s))"),
+            format!("(--verbose로 변경 파일 {n}개를 표시)"),
+        )),
+        _ => Some(lang.pick(
+            format!("(--verbose lists the other {n} changed file(s))"),
+            format!("(--verbose로 나머지 변경 파일 {n}개를 표시)"),
+        )),
     };
-    let verdict = if plan.has_changes() {
-        ""
-    } else {
-        lang.pick(" (no changes)", " (변경 없음)")
-    };
-    let _ = writeln!(out, "{summary}{verdict}");
+    if let Some(hint) = hint {
+        let _ = writeln!(out, "  {hint}");
+    }
     out
 }
 

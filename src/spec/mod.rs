@@ -1,5 +1,5 @@
 //! The spec format: the types as written (`model`), identifiers and durations (`names`), reading files
-//! with positions (`load`), paths into the document (`path`), the DR grade table (`dr`) and the checked
+//! with positions (`load`, over `yaml` and the shared `source` types), paths into the document (`path`), the DR grade table (`dr`) and the checked
 //! model (`resolve`). Judging a spec belongs to `check`, not here.
 
 pub mod dr;
@@ -9,6 +9,7 @@ pub mod model;
 pub mod names;
 pub mod path;
 pub mod resolve;
+mod source;
 pub mod types;
 mod yaml;
 

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Span, Tag};
 use serde_json::{Map, Value};
 
-use super::load::{LoadProblem, MAX_DEPTH, MAX_NODES, Place, SyntaxKind};
+use super::source::{LoadProblem, MAX_DEPTH, MAX_NODES, Place, SyntaxKind};
 
 /// Where each node was written, mirroring the value's shape.
 #[derive(Debug, Clone)]

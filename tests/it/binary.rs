@@ -28,6 +28,8 @@ pub struct Msaforge {
     cmd: Command,
     args: Vec<OsString>,
     stdin: Vec<u8>,
+    closed_stdout: bool,
+    closed_stderr: bool,
 }
 
 impl Msaforge {
@@ -42,6 +44,8 @@ impl Msaforge {
             cmd,
             args: Vec::new(),
             stdin: Vec::new(),
+            closed_stdout: false,
+            closed_stderr: false,
         }
     }
 
@@ -78,13 +82,33 @@ impl Msaforge {
         self
     }
 
-    /// Runs to the end, capturing both output streams.
+    /// Standard output is a pipe whose reader has gone (`msaforge ... | head -0`): every write
+    /// to it fails with EPIPE, and `Output::stdout` is empty.
+    pub fn closed_stdout(mut self) -> Self {
+        self.closed_stdout = true;
+        self
+    }
+
+    /// Standard error is a pipe whose reader has gone; `Output::stderr` is empty.
+    pub fn closed_stderr(mut self) -> Self {
+        self.closed_stderr = true;
+        self
+    }
+
+    /// Runs to the end, capturing both output streams (those not closed).
     pub fn run(mut self) -> Output {
+        let stream = |closed| {
+            if closed {
+                closed_pipe()
+            } else {
+                Stdio::piped()
+            }
+        };
         self.cmd
             .args(&self.args)
             .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
+            .stdout(stream(self.closed_stdout))
+            .stderr(stream(self.closed_stderr));
         let mut child = self.cmd.spawn().expect("msaforge starts");
         let mut input = child.stdin.take().expect("stdin is piped");
         let bytes = std::mem::take(&mut self.stdin);
@@ -112,6 +136,13 @@ impl Msaforge {
             .spawn()
             .expect("msaforge starts")
     }
+}
+
+/// A pipe whose read end is closed before the process starts.
+fn closed_pipe() -> Stdio {
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    writer.into()
 }
 
 /// What a finished run left: its exit status and both output streams.

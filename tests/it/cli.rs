@@ -1,4 +1,5 @@
-//! The `msaforge` binary as a user runs it: exit codes, formats, languages, schema and explain.
+//! The `msaforge` binary as a user runs it: exit codes, formats, languages, schema, explain, shell
+//! completions and manual pages.
 
 use crate::binary::Msaforge;
 
@@ -241,4 +242,118 @@ fn huge_and_binary_files_exit_one_with_a_reason() {
         .run();
     out.code(1);
     assert!(out.stdout().contains("not UTF-8 text"), "{}", out.stdout());
+}
+
+/// Runs `program` with `input` on its standard input, capturing what it prints.
+fn feed(program: impl AsRef<std::ffi::OsStr>, args: &[&str], input: &str) -> std::process::Output {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(program)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the tool starts");
+    std::io::Write::write_all(&mut child.stdin.take().expect("stdin"), input.as_bytes())
+        .expect("input written");
+    child.wait_with_output().expect("the tool finishes")
+}
+
+/// Runs the bash completion function of `msaforge completions bash` on `words` (the last one is
+/// being completed) and returns the candidates.
+fn complete_in_bash(script: &str, words: &[&str]) -> Vec<String> {
+    let line = words.join(" ");
+    let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+    let program = format!(
+        "source /dev/stdin; COMP_WORDS=({}); COMP_CWORD={}; COMP_LINE='{line}'; COMP_POINT={}; _msaforge msaforge '{}' '{}'; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        quoted.join(" "),
+        words.len() - 1,
+        line.len(),
+        words[words.len() - 1],
+        words[words.len() - 2],
+    );
+    let out = feed("bash", &["-c", &program], script);
+    assert!(out.status.success(), "{words:?}");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn completions_know_the_commands_flags_and_values() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = Msaforge::new().args(["completions", shell]).run();
+        out.code(0);
+        assert!(out.stdout().contains("generate"), "{shell}");
+    }
+    Msaforge::new().args(["completions", "tcsh"]).run().code(2);
+    if crate::harness::find_on_path("bash").is_none() {
+        eprintln!("SKIPPED: running the bash completion needs bash");
+        return;
+    }
+    let script = Msaforge::new().args(["completions", "bash"]).run().stdout();
+    assert_eq!(
+        complete_in_bash(&script, &["msaforge", "gen"]),
+        ["generate"]
+    );
+    assert_eq!(
+        complete_in_bash(&script, &["msaforge", "plan", "--on-c"]),
+        ["--on-conflict"]
+    );
+    assert_eq!(
+        complete_in_bash(
+            &script,
+            &["msaforge", "plan", "spec.yaml", "--on-conflict", ""]
+        ),
+        ["markers", "keep-mine", "take-new", "abort"]
+    );
+}
+
+#[test]
+fn man_pages_cover_every_command_and_are_deterministic() {
+    let main = Msaforge::new().arg("man").run();
+    main.code(0);
+    let page = main.stdout();
+    assert!(page.contains(".TH msaforge 1"), "{page}");
+    for command in [
+        "check",
+        "generate",
+        "plan",
+        "design",
+        "new",
+        "dr",
+        "schema",
+        "explain",
+        "completions",
+        "man",
+    ] {
+        assert!(page.contains(command), "{command} is listed");
+        let sub = Msaforge::new().args(["man", command]).run();
+        sub.code(0);
+        assert!(
+            sub.stdout().contains(&format!(
+                ".TH msaforge-{command} 1  \"msaforge {}\"",
+                env!("CARGO_PKG_VERSION")
+            )),
+            "{}",
+            sub.stdout()
+        );
+    }
+    let generate = Msaforge::new().args(["man", "generate"]).run().stdout();
+    for flag in ["on\\-conflict", "verbose", "dry\\-run", "templates"] {
+        assert!(generate.contains(flag), "{flag}: {generate}");
+    }
+    assert_eq!(Msaforge::new().arg("man").run().stdout(), page, "no date");
+    let unknown = Msaforge::new().args(["man", "frobnicate"]).run();
+    unknown.code(2);
+    assert!(unknown.stderr().contains("unknown command `frobnicate`"));
+    if let Some(groff) = crate::harness::find_on_path("groff") {
+        let out = feed(groff, &["-man", "-Tutf8", "-ww", "-z"], &generate);
+        assert!(
+            out.status.success() && out.stderr.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
 }

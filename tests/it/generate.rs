@@ -146,12 +146,31 @@ fn foreign_directories_are_refused_unless_forced() {
 fn dry_run_writes_nothing() {
     let dir = tempfile::tempdir().expect("temp");
     let out_dir = dir.path().join("out");
-    let out = run_on("generate", EXAMPLE, &out_dir).arg("--dry-run").run();
-    out.code(0);
-    let text = out.stdout();
+    let dry_run = |extra: &[&str]| {
+        let out = run_on("generate", EXAMPLE, &out_dir)
+            .arg("--dry-run")
+            .args(extra)
+            .run();
+        out.code(0);
+        out.stdout()
+    };
+    // The counts; a new output has no file that needs the user, so none is listed.
+    let text = dry_run(&[]);
     assert!(
-        text.contains("create") && text.contains("README.md") && text.contains("nothing written"),
+        text.contains(": 126 create\n")
+            && text.contains("(--verbose lists the 126 changed file(s))")
+            && !text.contains("README.md")
+            && text.contains("nothing written"),
         "{text}"
+    );
+    let text = dry_run(&["--verbose"]);
+    assert!(
+        text.contains("  create          README.md ") && text.contains("nothing written"),
+        "{text}"
+    );
+    assert_eq!(
+        text.lines().filter(|l| l.starts_with("  create ")).count(),
+        126
     );
     assert!(!out_dir.exists());
 }

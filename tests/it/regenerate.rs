@@ -120,9 +120,9 @@ pub fn write_spec(dir: &Path, name: &str, text: &str) -> PathBuf {
     path
 }
 
-/// The plan's human output with the temporary directory taken out.
-fn plan_listing(spec: &Path, out: &Path) -> String {
-    let o = plan(spec, out, &[]);
+/// The plan's human output (with `flags`) with the temporary directory taken out.
+fn plan_listing(spec: &Path, out: &Path, flags: &[&str]) -> String {
+    let o = plan(spec, out, flags);
     o.code(0);
     o.stdout().replace(out.to_str().expect("utf-8"), "[OUT]")
 }
@@ -173,10 +173,18 @@ fn hand_edits_survive_spec_changes_and_the_workspace_still_builds() {
 
     // Version 2: the plan, then generate.
     crate::snapshots("regenerate").bind(|| {
-        insta::assert_snapshot!("plan-v2", plan_listing(&specs[1], &out));
+        insta::assert_snapshot!("plan-v2", plan_listing(&specs[1], &out, &[]));
+        insta::assert_snapshot!(
+            "plan-v2-verbose",
+            plan_listing(&specs[1], &out, &["--verbose"])
+        );
     });
     plan(&specs[1], &out, &["--exit-code"]).code(1);
-    generate(&specs[1], &out, &[]).code(0);
+    let o = generate(&specs[1], &out, &[]);
+    o.code(0);
+    // The summary: counts, then only the files that hold the user's edits.
+    let summary = o.stdout().replace(out.to_str().expect("utf-8"), "[OUT]");
+    crate::snapshots("regenerate").bind(|| insta::assert_snapshot!("generate-v2", summary));
     assert!(read(&handlers).ends_with(handler_edit), "handler edit kept");
     let cargo = read(out.join("services/placement/Cargo.toml"));
     assert!(cargo.contains("run by the storage team"), "{cargo}");
@@ -207,7 +215,11 @@ fn hand_edits_survive_spec_changes_and_the_workspace_still_builds() {
 
     // Version 3: a context removed. Its untouched files go, the edited handler stays.
     crate::snapshots("regenerate").bind(|| {
-        insta::assert_snapshot!("plan-v3", plan_listing(&specs[2], &out));
+        insta::assert_snapshot!("plan-v3", plan_listing(&specs[2], &out, &[]));
+        insta::assert_snapshot!(
+            "plan-v3-verbose",
+            plan_listing(&specs[2], &out, &["--verbose"])
+        );
     });
     generate(&specs[2], &out, &[]).code(0);
     assert!(!out.join("services/inventory/Cargo.toml").exists());

@@ -1,0 +1,162 @@
+//! `msaforge generate`: check the spec, write the system (or with `--dry-run` show the plan), then
+//! a summary people read: the counts, the files that need the user (every changed file with
+//! `--verbose`), and the next step. Exit 4 when conflict markers were written.
+
+use std::path::{Path, PathBuf};
+
+use super::{CmdError, input, output};
+use crate::exit;
+use crate::generate::{self, Generated, Progress, RunOptions};
+use crate::lang::Lang;
+use crate::plan::{Action, OnConflict, report};
+
+/// What `generate` and `plan` work on, and how they treat an existing output.
+#[derive(Debug, clap::Args)]
+pub struct Target {
+    /// The spec file (YAML or JSON).
+    pub spec: PathBuf,
+    /// The output directory (created if missing; an earlier output is regenerated safely).
+    #[arg(short, long, value_name = "DIR")]
+    pub output: PathBuf,
+    /// A directory of templates that replace the embedded ones of the same name.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Write into a non-empty directory that msaforge did not create; overwrite generated files
+    /// edited by hand; restore files you deleted.
+    #[arg(long)]
+    pub force: bool,
+    /// What to do with a file whose merge conflicts.
+    #[arg(long, value_enum, default_value_t)]
+    pub on_conflict: OnConflict,
+    /// List every file that changes, not only the ones that need you.
+    #[arg(short, long)]
+    pub verbose: bool,
+    /// Language of messages (default: from LANG).
+    #[arg(long, value_enum)]
+    pub lang: Option<Lang>,
+}
+
+impl Target {
+    pub fn lang(&self) -> Lang {
+        self.lang.unwrap_or_else(Lang::from_env)
+    }
+
+    /// The checked spec; `None`, its findings printed, when it has errors.
+    pub fn checked_spec(&self) -> Result<Option<crate::spec::Spec>, CmdError> {
+        input::checked_spec(&self.spec, self.lang())
+    }
+
+    pub fn options(&self) -> generate::Options {
+        generate::Options {
+            templates: self.templates.clone(),
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    target: Target,
+    /// Show what would be written, write nothing.
+    #[arg(long)]
+    dry_run: bool,
+}
+
+pub fn run(args: Args) -> Result<i32, CmdError> {
+    let target = args.target;
+    let lang = target.lang();
+    let Some(spec) = target.checked_spec()? else {
+        return Ok(exit::SPEC_ERRORS);
+    };
+    let options = target.options();
+    if args.dry_run {
+        let plan = generate::plan(&spec, &target.output, &options, target.force)?;
+        output::to_stdout(&report::human(&plan, lang, target.verbose))?;
+        output::to_stdout(&format!(
+            "{}\n",
+            lang.pick("dry run: nothing written", "시험 실행: 기록하지 않음")
+        ))?;
+        return Ok(exit::OK);
+    }
+    let run = RunOptions {
+        force: target.force,
+        on_conflict: target.on_conflict,
+    };
+    let mut on_progress = |progress| show(progress, lang);
+    let generated = generate::run(&spec, &target.output, &options, run, &mut on_progress)?;
+    output::to_stdout(&summary(
+        &generated,
+        &target.output,
+        rust_only(&spec),
+        target.verbose,
+        lang,
+    ))?;
+    Ok(if generated.applied.conflicts.is_empty() {
+        exit::OK
+    } else {
+        exit::CONFLICTS
+    })
+}
+
+/// Reports what `generate::run` did before planning, on standard error.
+pub fn show(progress: Progress, lang: Lang) {
+    match progress {
+        Progress::Recovered => output::to_stderr(&format!(
+            "{}\n",
+            lang.pick(
+                "completed an earlier run that was interrupted",
+                "중단되었던 이전 실행을 마무리함"
+            )
+        )),
+    }
+}
+
+/// The README's Build section has the steps of every stack; Rust-only systems build in one go.
+pub fn rust_only(spec: &crate::spec::Spec) -> bool {
+    spec.contexts
+        .iter()
+        .all(|c| c.stack == crate::spec::model::Stack::RustAxum)
+}
+
+/// What was written, the files that need the user, and what to do next.
+pub fn summary(
+    generated: &Generated,
+    out: &Path,
+    rust_only: bool,
+    verbose: bool,
+    lang: Lang,
+) -> String {
+    let plan = &generated.plan;
+    let conflicts = &generated.applied.conflicts;
+    let dir = out.display();
+    // In the commands to copy: quoted for the shell when it has spaces or quotes.
+    let shell_dir = out.to_string_lossy();
+    let shell_dir = shlex::try_quote(&shell_dir).unwrap_or(shell_dir.clone());
+    let n = plan.changes.iter().filter(|c| c.rendered.is_some()).count();
+    let count = |actions: &[Action]| actions.iter().map(|&a| plan.count(a)).sum::<usize>();
+    let created = count(&[Action::Create]);
+    let updated = count(&[Action::Update, Action::Remove]);
+    let merged = count(&[Action::Merge, Action::Conflict]);
+    let kept = count(&[Action::Kept, Action::Orphaned, Action::DeletedByUser]);
+    let mut text = lang.pick(
+        format!("Generated {n} files in {dir}: {created} created, {updated} updated or removed, {merged} merged, {kept} kept as you left them.\n"),
+        format!("{dir}에 파일 {n}개 생성: 새로 만듦 {created}, 갱신·삭제 {updated}, 병합 {merged}, 사용자 파일 유지 {kept}.\n"),
+    );
+    text.push_str(&report::files(plan, lang, verbose));
+    let next = if conflicts.is_empty() {
+        let build = if rust_only { "cargo build && " } else { "" };
+        lang.pick(
+            format!("Next: cd {shell_dir} && {build}cat README.md"),
+            format!("다음: cd {shell_dir} && {build}cat README.md"),
+        )
+    } else {
+        let (k, list) = (conflicts.len(), conflicts.join(", "));
+        lang.pick(
+            format!("{k} file(s) have conflict markers to resolve: {list}\nResolve them, then `msaforge check --output {shell_dir}` passes."),
+            format!("충돌 표시를 해결할 파일 {k}개: {list}\n해결한 뒤 `msaforge check --output {shell_dir}`가 통과합니다."),
+        )
+    };
+    text.push_str(&next);
+    text.push('\n');
+    text
+}
