@@ -93,7 +93,7 @@ pub fn run(args: Args) -> Result<i32, CmdError> {
     output::to_stdout(&generate::summary(
         &generated,
         &args.output,
-        generate::rust_only(spec),
+        crate::stack::build_command(spec),
         args.verbose,
         lang,
     ))?;

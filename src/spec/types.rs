@@ -1,109 +1,145 @@
-//! How the types of one context hold each other: a field holds a value of another type inline
-//! (`annex: Shelf`, optional or not) or through a list (`annexes: Shelf[]`). Which inline fields
-//! close a loop back to their own type (Rust needs a `Box` there: a struct cannot contain itself,
-//! E0072), and which loops consist of required inline fields only (no finite value has them).
-//!
-//! Pure graph work over one context's types; `check` judges and `generate` spells the result.
+//! The types of a context's model after resolution: a field's type (a scalar, an enum with its
+//! values, a type of the same context, or a list), fields, types, and request or response bodies.
+//! Part of `spec::resolve`, which re-exports them.
 
-use super::graph::Graph;
-use super::resolve::{Context, FieldType};
+use serde::Serialize;
 
-/// `(type index, field index)` of a field of the context.
-pub type FieldAt = (usize, usize);
-
-/// The type an inline (non-list) field refers to, when it is a type of the context.
-fn inline_target(c: &Context, ty: &FieldType) -> Option<usize> {
-    match ty {
-        FieldType::Named { name } => c.types.iter().position(|t| &t.name == name),
-        _ => None,
-    }
+/// Built-in scalar field types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scalar {
+    String,
+    Int,
+    Long,
+    Decimal,
+    Bool,
+    Uuid,
+    Date,
+    Datetime,
 }
 
-/// The graph of inline references between the context's types, optionally of required fields only.
-fn graph(c: &Context, required_only: bool) -> Vec<Vec<usize>> {
-    c.types
-        .iter()
-        .map(|t| {
-            t.fields
-                .iter()
-                .filter(|f| !required_only || !f.optional)
-                .filter_map(|f| inline_target(c, &f.ty))
-                .collect()
+impl Scalar {
+    pub fn parse(name: &str) -> Option<Self> {
+        Some(match name {
+            "string" => Scalar::String,
+            "int" => Scalar::Int,
+            "long" => Scalar::Long,
+            "decimal" => Scalar::Decimal,
+            "bool" => Scalar::Bool,
+            "uuid" => Scalar::Uuid,
+            "date" => Scalar::Date,
+            "datetime" => Scalar::Datetime,
+            _ => return None,
         })
-        .collect()
+    }
+
+    pub const NAMES: [&'static str; 9] = [
+        "string", "int", "long", "decimal", "bool", "uuid", "date", "datetime", "enum",
+    ];
 }
 
-/// The inline fields whose value holds, through inline fields, a value of the field's own type
-/// again: the fields that need an indirection in Rust. In field order.
-pub fn recursive_fields(c: &Context) -> Vec<FieldAt> {
-    if c.types
-        .iter()
-        .all(|t| t.fields.iter().all(|f| inline_target(c, &f.ty).is_none()))
-    {
-        return Vec::new();
-    }
-    let mut component = vec![0; c.types.len()];
-    for (k, members) in Graph::from_edges(&graph(c, false))
-        .components()
-        .iter()
-        .enumerate()
-    {
-        for &t in members {
-            component[t] = k;
+/// A field's type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum FieldType {
+    Scalar {
+        scalar: Scalar,
+    },
+    Enum {
+        values: Vec<String>,
+    },
+    /// A type of the same context (existence is checked by the rules).
+    Named {
+        name: String,
+    },
+    List {
+        item: Box<FieldType>,
+    },
+}
+
+impl FieldType {
+    /// Parses `uuid`, `Shelf`, `Shelf[]`, `enum` (with its values).
+    pub fn parse(text: &str, values: &[String]) -> Self {
+        if let Some(inner) = text.strip_suffix("[]") {
+            return FieldType::List {
+                item: Box::new(FieldType::parse(inner, values)),
+            };
+        }
+        if text == "enum" {
+            return FieldType::Enum {
+                values: values.to_vec(),
+            };
+        }
+        match Scalar::parse(text) {
+            Some(scalar) => FieldType::Scalar { scalar },
+            None => FieldType::Named {
+                name: text.to_owned(),
+            },
         }
     }
-    let mut out = Vec::new();
-    for (t, ty) in c.types.iter().enumerate() {
-        for (f, field) in ty.fields.iter().enumerate() {
-            if inline_target(c, &field.ty).is_some_and(|u| component[u] == component[t]) {
-                out.push((t, f));
-            }
+
+    /// The named type this refers to, through lists.
+    pub fn named(&self) -> Option<&str> {
+        match self {
+            FieldType::Named { name } => Some(name),
+            FieldType::List { item } => item.named(),
+            _ => None,
         }
     }
-    out
-}
 
-/// Loops of required inline fields: every value of these types would have to hold another one,
-/// forever. Each loop as its fields in order, starting at the type that comes first.
-pub fn infinite_loops(c: &Context) -> Vec<Vec<FieldAt>> {
-    Graph::from_edges(&graph(c, true))
-        .cycles()
-        .into_iter()
-        .map(|cycle| {
-            (0..cycle.len())
-                .filter_map(|n| {
-                    let (t, next) = (cycle[n], cycle[(n + 1) % cycle.len()]);
-                    let f = c.types[t]
-                        .fields
-                        .iter()
-                        .position(|f| !f.optional && inline_target(c, &f.ty) == Some(next))?;
-                    Some((t, f))
-                })
-                .collect()
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn context(yaml: &str) -> Context {
-        let text = format!(
-            "msaforge: 1\nsystem: {{ name: s, title: S }}\ngateway: {{ prefix: /api }}\ncontexts:\n  - name: c\n    title: C\n    purpose: p\n    types:\n{yaml}"
-        );
-        let value = crate::spec::load::parse(&text).expect("parses");
-        let file: crate::spec::SpecFile = serde::Deserialize::deserialize(&value).expect("a spec");
-        crate::spec::resolve(file).contexts.remove(0)
+    /// The values of an enum, through lists.
+    pub fn enum_values(&self) -> Option<&[String]> {
+        match self {
+            FieldType::Enum { values } => Some(values),
+            FieldType::List { item } => item.enum_values(),
+            _ => None,
+        }
     }
 
-    #[test]
-    fn loops_through_inline_fields_are_boxed_and_required_ones_are_infinite() {
-        let c = context(
-            "      - { name: Shelf, fields: [{ name: annex, type: Shelf, optional: true }, { name: rows, type: \"Row[]\" }] }\n      - { name: Row, fields: [{ name: shelf, type: Shelf }] }\n      - { name: A, fields: [{ name: b, type: B }] }\n      - { name: B, fields: [{ name: a, type: A }, { name: row, type: Row }] }\n",
-        );
-        // Shelf.annex loops to Shelf; Shelf.rows is a list (no loop inline); A and B hold each other.
-        assert_eq!(recursive_fields(&c), vec![(0, 0), (2, 0), (3, 0)]);
-        assert_eq!(infinite_loops(&c), vec![vec![(2, 0), (3, 0)]]);
+    /// Whether a scalar of this kind appears in the type, through lists.
+    pub fn uses(&self, scalar: Scalar) -> bool {
+        match self {
+            FieldType::Scalar { scalar: s } => *s == scalar,
+            FieldType::List { item } => item.uses(scalar),
+            _ => false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Field {
+    pub name: String,
+    pub ty: FieldType,
+    pub optional: bool,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TypeDef {
+    pub name: String,
+    pub aggregate: bool,
+    pub description: Option<String>,
+    pub fields: Vec<Field>,
+}
+
+/// A request or response body: a named type, possibly a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Body {
+    pub type_name: String,
+    pub list: bool,
+}
+
+impl Body {
+    pub(super) fn parse(text: &str) -> Self {
+        match text.strip_suffix("[]") {
+            Some(inner) => Body {
+                type_name: inner.to_owned(),
+                list: true,
+            },
+            None => Body {
+                type_name: text.to_owned(),
+                list: false,
+            },
+        }
     }
 }

@@ -21,7 +21,7 @@ use crate::harness::{
 };
 
 const EXAMPLE: &str = "civil-petition.yaml";
-/// The example's contexts in spec order with their local ports (`view::BASE_PORT` + index).
+/// The example's contexts in spec order with their local ports (`stack::common::BASE_PORT` + index).
 const PETITIONS: (&str, u16) = ("petitions", 18_081);
 const CITIZENS: (&str, u16) = ("citizens", 18_082);
 /// `tests/fixtures/e2e/PetitionsController.java`: the petitioner it looks up.

@@ -248,11 +248,7 @@ fn gateway(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
 
 fn impossible(spec: &Spec, dr: DrLevel, at: Path, who: &str, lang: Lang, out: &mut Vec<Finding>) {
     let (fastest_rto, fastest_rpo) = spec.policy.strategy_limit(dr.strategy);
-    let strategy = match dr.strategy {
-        Strategy::ActiveActive => "active-active",
-        Strategy::ActiveStandby => "active-standby",
-        Strategy::BackupRestore => "backup-restore",
-    };
+    let strategy = dr.strategy.as_str();
     let stronger = match dr.strategy {
         Strategy::BackupRestore => "active-standby",
         _ => "active-active",

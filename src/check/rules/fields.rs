@@ -6,12 +6,13 @@ use crate::check::list::{MAX_RELATED, chained};
 use crate::check::{Finding, Rule, Severity, Text, did_you_mean};
 use crate::lang::Lang;
 use crate::spec::Path;
-use crate::spec::resolve::{Context, Field, FieldType, Scalar};
-use crate::spec::types::infinite_loops;
+use crate::spec::recursion::infinite_loops;
+use crate::spec::resolve::{Context, Field, Scalar};
 
 use super::references::unknown;
-use super::spelling::{self, Spelling, duplicates};
+use super::spelling::{self, duplicates};
 use super::structure::keyword;
+use crate::stack::NameKind;
 
 pub static MSA017: Rule = Rule {
     code: "MSA017",
@@ -98,7 +99,7 @@ pub(super) fn fields(
     );
     let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
     let at = |i| owner.clone().key("fields").index(i).key("name");
-    spelling::same(&names, at, Spelling::Snake, lang, out);
+    spelling::same(&names, at, NameKind::Member, lang, out);
     for (i, f) in fields.iter().enumerate() {
         let fp = || owner.clone().key("fields").index(i);
         keyword(&f.name, || fp().key("name"), lang, out);
@@ -121,7 +122,7 @@ pub(super) fn fields(
             });
             out.push(finding);
         }
-        if let Some(values) = enum_values(&f.ty)
+        if let Some(values) = f.ty.enum_values()
             && values.is_empty()
         {
             out.push(
@@ -142,20 +143,11 @@ pub(super) fn fields(
                 )),
             );
         }
-        if let Some(values) = enum_values(&f.ty) {
+        if let Some(values) = f.ty.enum_values() {
             duplicates(values.iter().map(String::as_str), fp, "values", lang, out);
             let values: Vec<&str> = values.iter().map(String::as_str).collect();
             let at = |i| fp().key("values").index(i);
-            spelling::same(&values, at, Spelling::Pascal, lang, out);
+            spelling::same(&values, at, NameKind::EnumValue, lang, out);
         }
-    }
-}
-
-/// The values of an enum field (also a list of enums).
-fn enum_values(ty: &FieldType) -> Option<&Vec<String>> {
-    match ty {
-        FieldType::Enum { values } => Some(values),
-        FieldType::List { item } => enum_values(item),
-        _ => None,
     }
 }

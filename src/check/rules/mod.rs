@@ -13,10 +13,8 @@ mod entries;
 mod events;
 mod fields;
 mod infra;
-mod java;
 mod references;
 mod routes;
-mod rust;
 mod size;
 mod spelling;
 mod structure;
@@ -98,8 +96,7 @@ pub fn run(spec: &Spec, lang: Lang) -> Vec<Finding> {
     teams::check(spec, lang, &mut out);
     size::check(spec, lang, &mut out);
     dr::check(spec, lang, &mut out);
-    java::check(spec, lang, &mut out);
-    rust::check(spec, lang, &mut out);
+    structure::stack_clashes(spec, lang, &mut out);
     out
 }
 

@@ -1,18 +1,17 @@
-//! Duplicate names (MSA012): a name defined twice in one list, and distinct names that generated
-//! code spells alike: enum values `in-use` and `in_use` (both `InUse` in Rust, `IN_USE` in Java),
-//! fields `userId` and `userID` or operations `getLoan` and `getLOAN` (both `user_id`, `get_loan`
-//! in Rust), and an event named like a type of its context (both become one class, struct and
-//! schema).
+//! Duplicate names (MSA012): a name defined twice in one list, and distinct names that some
+//! stack's generated code spells alike (each stack says how: `crate::stack`): enum values `in-use`
+//! and `in_use` (both `InUse` in Rust, `IN_USE` in Java), fields `userId` and `userID` or
+//! operations `getLoan` and `getLOAN` (both `user_id`, `get_loan` in Rust), and an event named like
+//! a type of its context (both become one class, struct and schema).
 
 use std::collections::HashMap;
-
-use heck::{ToSnakeCase, ToUpperCamelCase};
 
 use crate::check::list::{MAX_RELATED, repeats};
 use crate::check::{Finding, Rule, Severity, Text};
 use crate::lang::Lang;
 use crate::spec::Path;
 use crate::spec::resolve::Context;
+use crate::stack::NameKind;
 
 pub static MSA012: Rule = Rule {
     code: "MSA012",
@@ -34,43 +33,45 @@ pub static MSA012: Rule = Rule {
     source: "msaforge spec format",
 };
 
-/// How the generated code spells a name.
-#[derive(Debug, Clone, Copy)]
-pub enum Spelling {
-    /// Rust types and enum variants.
-    Pascal,
-    /// Rust fields, functions and modules.
-    Snake,
-}
-
-impl Spelling {
-    fn spell(self, name: &str) -> String {
-        match self {
-            Spelling::Pascal => name.to_upper_camel_case(),
-            Spelling::Snake => name.to_snake_case(),
-        }
-    }
-}
-
-/// Reports every name of `names` (at `at(i)`) spelt like an earlier, different one.
+/// Reports every name of `names` (at `at(i)`) that some stack's generated code spells like an
+/// earlier, different one (`StackDef::spell`; the first stack that does names the spelling).
 pub fn same(
     names: &[&str],
     at: impl Fn(usize) -> Path,
-    spelling: Spelling,
+    kind: NameKind,
     lang: Lang,
     out: &mut Vec<Finding>,
 ) {
-    // The first name of each spelling; a later, different name with that spelling is reported.
-    let mut first: HashMap<String, usize> = HashMap::with_capacity(names.len());
+    // Per stack and spelling: the first name's index, and the first index of another name.
+    // Hashing keeps long lists (thousands of operations) linear.
+    let mut seen: Vec<HashMap<String, (usize, Option<usize>)>> =
+        crate::stack::all().map(|_| HashMap::new()).collect();
+    let defs: Vec<_> = crate::stack::all().collect();
     for (i, &name) in names.iter().enumerate() {
-        let spelt = spelling.spell(name);
-        let j = match first.get(&spelt) {
-            Some(&j) if names[j] != name => j,
-            Some(_) => continue,
-            None => {
-                first.insert(spelt, i);
-                continue;
+        let mut clash = None;
+        for (def, seen) in defs.iter().zip(&mut seen) {
+            let spelt = (def.spell)(kind, name);
+            match seen.get_mut(&spelt) {
+                None => {
+                    seen.insert(spelt, (i, None));
+                }
+                Some((first, other)) => {
+                    let j = if names[*first] == name {
+                        *other
+                    } else {
+                        Some(*first)
+                    };
+                    if other.is_none() && names[*first] != name {
+                        *other = Some(i);
+                    }
+                    if clash.is_none() {
+                        clash = j.map(|j| (j, spelt));
+                    }
+                }
             }
+        }
+        let Some((j, spelt)) = clash else {
+            continue;
         };
         let other = names[j];
         let (here, there) = (at(i), at(j));

@@ -1,5 +1,6 @@
-//! Structure rules: duplicate names, reserved words, DNS limits, references that point nowhere,
-//! path parameters and enum values. They make sure the later rules and the generators can trust names.
+//! Structure rules: duplicate names, reserved words (every stack's, and the names each stack's
+//! generated code cannot carry), DNS limits, references that point nowhere, path parameters and
+//! enum values. They make sure the later rules and the generators can trust names.
 
 use crate::check::{Finding, Rule, Severity, Text};
 use crate::lang::Lang;
@@ -8,7 +9,8 @@ use crate::spec::{Path, Spec};
 use super::ctx;
 use super::fields::fields;
 use super::references::unknown;
-use super::spelling::{self, Spelling, duplicates};
+use super::spelling::{self, duplicates};
+use crate::stack::NameKind;
 
 pub static MSA011: Rule = Rule {
     code: "MSA011",
@@ -49,106 +51,6 @@ pub static MSA014: Rule = Rule {
     },
     source: "RFC 6570 URI templates; OpenAPI 3.1 path templating",
 };
-
-/// Rust (2024 edition, strict and reserved) and Java keywords, plus literals. Names that collide
-/// with them cannot become identifiers in every generated stack.
-const KEYWORDS: &[&str] = &[
-    "abstract",
-    "as",
-    "assert",
-    "async",
-    "await",
-    "become",
-    "boolean",
-    "box",
-    "break",
-    "byte",
-    "case",
-    "catch",
-    "char",
-    "class",
-    "const",
-    "continue",
-    "crate",
-    "default",
-    "do",
-    "double",
-    "dyn",
-    "else",
-    "enum",
-    "extends",
-    "extern",
-    "false",
-    "final",
-    "finally",
-    "float",
-    "fn",
-    "for",
-    "gen",
-    "goto",
-    "if",
-    "impl",
-    "implements",
-    "import",
-    "in",
-    "instanceof",
-    "int",
-    "interface",
-    "let",
-    "long",
-    "loop",
-    "macro",
-    "match",
-    "mod",
-    "move",
-    "mut",
-    "native",
-    "new",
-    "null",
-    "override",
-    "package",
-    "priv",
-    "private",
-    "protected",
-    "pub",
-    "public",
-    "record",
-    "ref",
-    "return",
-    "self",
-    "short",
-    "static",
-    "strictfp",
-    "struct",
-    "super",
-    "switch",
-    "synchronized",
-    "this",
-    "throw",
-    "throws",
-    "trait",
-    "transient",
-    "true",
-    "try",
-    "type",
-    "typeof",
-    "union",
-    "unsafe",
-    "unsized",
-    "use",
-    "var",
-    "virtual",
-    "void",
-    "volatile",
-    "where",
-    "while",
-    "yield",
-];
-
-pub(super) fn is_keyword(name: &str) -> bool {
-    // Keywords are case-sensitive in both languages; `Self` is Rust's only capitalised one.
-    name == "Self" || KEYWORDS.binary_search(&name).is_ok()
-}
 
 pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
     duplicates(
@@ -212,7 +114,7 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
         );
         let ops: Vec<&str> = c.operations.iter().map(|o| o.name.as_str()).collect();
         let op_at = |o| at.clone().key("operations").index(o).key("name");
-        spelling::same(&ops, op_at, Spelling::Snake, lang, out);
+        spelling::same(&ops, op_at, NameKind::Member, lang, out);
         spelling::events_named_like_types(c, &at, lang, out);
         duplicates(
             c.publishes.iter().map(|e| e.name.as_str()),
@@ -273,7 +175,7 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
             }
             let params: Vec<&str> = op.params.iter().map(String::as_str).collect();
             let param_at = |_| op_path.clone().key("path");
-            spelling::same(&params, param_at, Spelling::Snake, lang, out);
+            spelling::same(&params, param_at, NameKind::Member, lang, out);
             for (key, body) in [("request", &op.request), ("response", &op.response)] {
                 if let Some(body) = body
                     && !type_names.contains(&body.type_name.as_str())
@@ -339,9 +241,10 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
     }
 }
 
-/// `path` is only built when there is a finding: this runs for every name in the spec.
+/// `path` is only built when there is a finding: this runs for every name in the spec. A name
+/// that is a keyword of any stack is refused, so that a context can change stacks unrenamed.
 pub(super) fn keyword(name: &str, path: impl FnOnce() -> Path, lang: Lang, out: &mut Vec<Finding>) {
-    if is_keyword(name) {
+    if crate::stack::is_keyword(name) {
         out.push(
             Finding::new(
                 &MSA011,
@@ -361,12 +264,13 @@ pub(super) fn keyword(name: &str, path: impl FnOnce() -> Path, lang: Lang, out: 
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::KEYWORDS;
-
-    #[test]
-    fn keyword_table_is_sorted_for_binary_search() {
-        assert!(KEYWORDS.windows(2).all(|w| w[0] < w[1]));
+/// The names each stack's generated code cannot carry (`StackDef::clashes`), as MSA011 findings.
+/// Two findings at one place keep the order they had before stacks were pluggable (Java's, then
+/// Rust's): the stacks are asked last registered first.
+pub fn stack_clashes(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
+    for def in crate::stack::all().rev() {
+        for clash in (def.clashes)(spec, lang) {
+            out.push(Finding::new(&MSA011, clash.path, clash.message).help(clash.help));
+        }
     }
 }

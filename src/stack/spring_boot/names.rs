@@ -1,18 +1,18 @@
-//! Names that generated Java code cannot carry (MSA011): reserved words in Java packages, spec
-//! types that would hide a class the generated code uses (`List`, `UUID`), and fields or
-//! operations named like a method of `java.lang.Object` (`hashCode`).
+//! Names that generated Java code cannot carry: reserved words in Java packages, spec types that
+//! would hide a class the generated code uses (`List`, `UUID`), and fields or operations named like
+//! a method of `java.lang.Object` (`hashCode`).
 //!
 //! Only `spring-boot` contexts and the contexts they call (whose types and operations the Java
-//! clients declare) are looked at; the Rust names are checked in `structure`.
+//! clients declare) are looked at. Reported by `check` (MSA011); the keywords are in the stack's
+//! `KEYWORDS`.
 
-use crate::check::Finding;
 use crate::lang::Lang;
 use crate::spec::model::Stack;
 use crate::spec::resolve::Context;
 use crate::spec::{Path, Spec};
+use crate::stack::Clash;
 
-use super::ctx;
-use super::structure::MSA011;
+use super::KEYWORDS;
 
 /// Simple names the generated Java code uses inside the scope of the spec's records (the API
 /// interface, the clients) or that a controller implementing the interface needs. Sorted.
@@ -55,64 +55,6 @@ const CLASSES: &[&str] = &[
     "Valid",
 ];
 
-/// Java's reserved keywords and literals (JLS 17, 3.9 and 3.10): no package segment may be one.
-/// Contextual keywords (`record`, `var`, `yield`) and Rust's keywords are fine in a package. Sorted.
-const JAVA_KEYWORDS: &[&str] = &[
-    "abstract",
-    "assert",
-    "boolean",
-    "break",
-    "byte",
-    "case",
-    "catch",
-    "char",
-    "class",
-    "const",
-    "continue",
-    "default",
-    "do",
-    "double",
-    "else",
-    "enum",
-    "extends",
-    "false",
-    "final",
-    "finally",
-    "float",
-    "for",
-    "goto",
-    "if",
-    "implements",
-    "import",
-    "instanceof",
-    "int",
-    "interface",
-    "long",
-    "native",
-    "new",
-    "null",
-    "package",
-    "private",
-    "protected",
-    "public",
-    "return",
-    "short",
-    "static",
-    "strictfp",
-    "super",
-    "switch",
-    "synchronized",
-    "this",
-    "throw",
-    "throws",
-    "transient",
-    "true",
-    "try",
-    "void",
-    "volatile",
-    "while",
-];
-
 /// Methods of `java.lang.Object`: a record component or a default method of that name does not
 /// compile. Sorted.
 const OBJECT_METHODS: &[&str] = &[
@@ -127,7 +69,9 @@ const OBJECT_METHODS: &[&str] = &[
     "wait",
 ];
 
-pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
+pub fn clashes(spec: &Spec, lang: Lang) -> Vec<Clash> {
+    let mut found = Vec::new();
+    let out = &mut found;
     let java: Vec<&Context> = spec
         .contexts
         .iter()
@@ -151,7 +95,7 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
         if c.stack != Stack::SpringBoot && !called_by_java.contains(c.name.as_str()) {
             continue;
         }
-        let at = ctx(i);
+        let at = Path::root().key("contexts").index(i);
         // A derived package repeats the root (checked above) and the context's name (checked
         // with the Rust keywords); only a package written on the context is checked here.
         if c.stack == Stack::SpringBoot
@@ -166,9 +110,10 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
         }
         names(c, &at, lang, out);
     }
+    found
 }
 
-fn names(c: &Context, at: &Path, lang: Lang, out: &mut Vec<Finding>) {
+fn names(c: &Context, at: &Path, lang: Lang, out: &mut Vec<Clash>) {
     use heck::ToUpperCamelCase;
     let pascal = c.name.to_upper_camel_case();
     let generated = [
@@ -189,8 +134,7 @@ fn names(c: &Context, at: &Path, lang: Lang, out: &mut Vec<Finding>) {
     for (tp, name, fields) in records {
         if CLASSES.binary_search(&name.as_str()).is_ok() || generated.contains(name) {
             out.push(
-                Finding::new(
-                    &MSA011,
+                Clash::new(
                     tp.clone().key("name"),
                     tr!(
                         lang,
@@ -198,8 +142,7 @@ fn names(c: &Context, at: &Path, lang: Lang, out: &mut Vec<Finding>) {
                         "타입 `{name}`은(는) `{}`의 생성 Java 코드에서 같은 이름의 클래스를 가립니다",
                         c.name
                     ),
-                )
-                .help(tr!(
+                    tr!(
                     lang,
                     "choose a more specific name, for example `{pascal}{name}`",
                     "더 구체적인 이름을 쓰세요. 예: `{pascal}{name}`"
@@ -222,79 +165,72 @@ fn names(c: &Context, at: &Path, lang: Lang, out: &mut Vec<Finding>) {
     }
 }
 
-fn object_method(name: &str, path: Path, lang: Lang, out: &mut Vec<Finding>) {
+fn object_method(name: &str, path: Path, lang: Lang, out: &mut Vec<Clash>) {
     if OBJECT_METHODS.binary_search(&name).is_ok() {
         out.push(reserved(name, path, lang));
     }
 }
 
-fn reserved(name: &str, path: Path, lang: Lang) -> Finding {
-    Finding::new(
-        &MSA011,
+fn reserved(name: &str, path: Path, lang: Lang) -> Clash {
+    Clash::new(
         path,
         tr!(
             lang,
             "`{name}` is a method name the generated Java code needs for itself",
             "`{name}`은(는) 생성 Java 코드가 스스로 쓰는 메서드 이름입니다"
         ),
+        tr!(
+            lang,
+            "choose a more specific name, for example `{name}Value`",
+            "더 구체적인 이름을 쓰세요. 예: `{name}Value`"
+        ),
     )
-    .help(tr!(
-        lang,
-        "choose a more specific name, for example `{name}Value`",
-        "더 구체적인 이름을 쓰세요. 예: `{name}Value`"
-    ))
 }
 
 /// A Java package none of whose segments is a reserved word (`kr.go.public` cannot be declared)
 /// and outside `java.`, which the JVM refuses to load classes into.
-fn package(package: &str, path: &Path, lang: Lang, out: &mut Vec<Finding>) {
+fn package(package: &str, path: &Path, lang: Lang, out: &mut Vec<Clash>) {
     if package == "java" || package.starts_with("java.") {
         out.push(
-            Finding::new(
-                &MSA011,
+            Clash::new(
                 path.clone(),
                 tr!(
                     lang,
                     "package `{package}` is reserved for the Java platform: the JVM refuses to load classes in it",
                     "패키지 `{package}`는 Java 플랫폼 전용입니다: JVM이 그 안의 클래스를 읽지 않습니다"
                 ),
-            )
-            .help(tr!(
+                tr!(
                 lang,
                 "start the package with your organisation's reversed domain, like `kr.go.archive`",
                 "조직 도메인을 뒤집은 이름으로 시작하세요. 예: `kr.go.archive`"
             )),
         );
     }
-    let reserved = |s: &&str| JAVA_KEYWORDS.binary_search(s).is_ok();
+    let reserved = |s: &&str| KEYWORDS.binary_search(s).is_ok();
     for segment in package.split('.').filter(reserved) {
-        out.push(
-            Finding::new(
-                &MSA011,
-                path.clone(),
-                tr!(
-                    lang,
-                    "`{segment}` in package `{package}` is a reserved word in Java",
-                    "패키지 `{package}`의 `{segment}`은(는) Java 예약어입니다"
-                ),
-            )
-            .help(tr!(
+        out.push(Clash::new(
+            path.clone(),
+            tr!(
+                lang,
+                "`{segment}` in package `{package}` is a reserved word in Java",
+                "패키지 `{package}`의 `{segment}`은(는) Java 예약어입니다"
+            ),
+            tr!(
                 lang,
                 "write `{segment}_` or another word in its place",
                 "그 자리에 `{segment}_` 또는 다른 단어를 쓰세요"
-            )),
-        );
+            ),
+        ));
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{CLASSES, JAVA_KEYWORDS, OBJECT_METHODS};
+    use super::{CLASSES, OBJECT_METHODS};
 
     #[test]
     fn tables_are_sorted_for_binary_search() {
         assert!(CLASSES.windows(2).all(|w| w[0] < w[1]));
         assert!(OBJECT_METHODS.windows(2).all(|w| w[0] < w[1]));
-        assert!(JAVA_KEYWORDS.windows(2).all(|w| w[0] < w[1]));
     }
 }
