@@ -23,6 +23,7 @@ mod props;
 mod regenerate;
 mod regenerate_safety;
 mod scripted;
+mod shapes;
 mod spring;
 mod spring_clients;
 mod validate;
