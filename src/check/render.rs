@@ -127,7 +127,11 @@ impl Diagnostic for Rendered<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let place = self.place?;
-        let label = (!self.finding.path.is_root()).then(|| self.finding.path.to_string());
+        let label = self
+            .finding
+            .label
+            .clone()
+            .or_else(|| (!self.finding.path.is_root()).then(|| self.finding.path.to_string()));
         let primary = LabeledSpan::new_primary_with_span(label, span(place));
         let related = self
             .related

@@ -43,11 +43,47 @@ pub fn build(text: &str, track: bool) -> Result<(Value, Tree), LoadProblem> {
     for event in Parser::new_from_str(text) {
         let (event, span) = event.map_err(|e| {
             let place = b.positions.place(*e.marker(), *e.marker());
-            syntax(classify(e.info()), e.info().to_owned(), place)
+            match classify(e.info()) {
+                SyntaxKind::Tabs => {
+                    let place = tab_place(text, place);
+                    let message = format!("a tab in the indentation of line {}", place.line);
+                    syntax(SyntaxKind::Tabs, message, place)
+                }
+                kind => syntax(kind, e.info().to_owned(), place),
+            }
         })?;
         b.event(event, span)?;
     }
     b.root.ok_or(LoadProblem::Empty)
+}
+
+/// The tab the parser stopped at: the first tab in the indentation of the line it stopped on,
+/// or of the nearest line above (the parser often notices the tab only after it), one character
+/// long, so the snippet underlines the tab itself.
+fn tab_place(text: &str, at: Place) -> Place {
+    let line_start = text[..at.offset.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let mut start = line_start;
+    let mut line = at.line;
+    loop {
+        let rest = &text[start..];
+        let indent = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+        if let Some(tab) = rest[..indent].find('\t') {
+            let column = rest[..tab].chars().count() + 1;
+            return Place {
+                offset: start + tab,
+                len: 1,
+                line,
+                column: u32::try_from(column).unwrap_or(u32::MAX),
+            };
+        }
+        if start == 0 || line <= 1 {
+            return at;
+        }
+        start = text[..start - 1].rfind('\n').map_or(0, |i| i + 1);
+        line -= 1;
+    }
 }
 
 fn syntax(kind: SyntaxKind, message: String, place: Place) -> LoadProblem {
@@ -373,11 +409,19 @@ fn number(s: &str) -> Option<Value> {
     let digits = s.strip_prefix(['-', '+']).unwrap_or(s);
     if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
         let t = s.trim_start_matches('+');
+        // Too large for 64 bits: still a number (the schema then says it is out of range), not
+        // a string of digits.
         return t
             .parse::<i64>()
             .map(Value::from)
             .or_else(|_| t.parse::<u64>().map(Value::from))
-            .ok();
+            .ok()
+            .or_else(|| {
+                t.parse::<f64>()
+                    .ok()
+                    .and_then(serde_json::Number::from_f64)
+                    .map(Value::Number)
+            });
     }
     if let Some(oct) = s.strip_prefix("0o") {
         return i64::from_str_radix(oct, 8).ok().map(Value::from);
@@ -459,6 +503,10 @@ mod tests {
         assert_eq!(plain("yes"), Value::String("yes".into()));
         assert_eq!(plain("42"), Value::from(42));
         assert_eq!(plain("-7"), Value::from(-7));
+        assert!(
+            plain("99999999999999999999").is_f64(),
+            "a number, not a string"
+        );
         assert_eq!(plain("0x1F"), Value::from(31));
         assert_eq!(plain("1.5"), serde_json::json!(1.5));
         assert_eq!(plain("1.5h"), Value::String("1.5h".into()));

@@ -15,6 +15,7 @@ mod dr;
 mod e2e;
 mod fixtures;
 mod generate;
+mod glossary;
 mod harness;
 mod infra;
 mod layers;

@@ -102,7 +102,7 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
             .collect();
         let shown: Vec<String> = consumed
             .iter()
-            .map(|(e, f)| format!("`{e}` from `{f}`"))
+            .map(|(e, f)| tr!(lang, "`{e}` from `{f}`", "`{f}`의 `{e}`"))
             .collect();
         let at = |k| ctx(i).key("events").key("consumes").index(k);
         twice(&consumed, &shown, at, "`events.consumes`", lang, out);
