@@ -8,6 +8,8 @@
 //! spec is measured with `/usr/bin/time` (when installed) and printed with its ratio to the file
 //! size, less the binary's own footprint on a one-context spec.
 
+#![allow(clippy::print_stdout, clippy::print_stderr)] // the figures are the output
+
 /// The same allocator as the `msaforge` binary, so the figures are the user's.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

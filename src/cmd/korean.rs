@@ -112,18 +112,18 @@ fn korean(error: &CmdError) -> Option<Korean> {
             format!("{dir}은(는) 디렉터리가 아니라 파일입니다"),
             "-o에는 생성할 디렉터리를 주세요 (없으면 만듭니다)",
         ),
-        CmdError::Generate(GenerateError::Plan(e)) | CmdError::Plan(e) => plan(e)?,
+        CmdError::Generate(GenerateError::Plan(e)) | CmdError::Plan(e) => plan(e),
         CmdError::Generate(_) | CmdError::Design(_) => return None,
     })
 }
 
-fn plan(e: &PlanError) -> Option<Korean> {
+fn plan(e: &PlanError) -> Korean {
     let k = |code, message: String, help: &str| Korean {
         code,
         message,
         help: help.to_owned(),
     };
-    Some(match e {
+    match e {
         PlanError::Read { path, source } => k(
             "msaforge::io",
             format!("{path}을(를) 읽을 수 없습니다: {}", io(source)),
@@ -181,7 +181,7 @@ fn plan(e: &PlanError) -> Option<Korean> {
             ),
             "`msaforge plan --diff`로 변경을 보고 --on-conflict markers, keep-mine, take-new 중에서 고르세요",
         ),
-    })
+    }
 }
 
 /// The report of `error` in Korean, as miette renders it; `None` for errors that stay English.

@@ -365,14 +365,28 @@ fn refusals_and_io_errors_speak_korean() {
         .args(["check", "--lang", "ko", "no-such-spec.yaml"])
         .run();
     missing.code(2);
-    assert!(missing.stderr().contains("읽을 수 없습니다"), "{}", missing.text());
+    assert!(
+        missing.stderr().contains("읽을 수 없습니다"),
+        "{}",
+        missing.text()
+    );
     let foreign = tempfile::tempdir().expect("temp dir");
     std::fs::write(foreign.path().join("notes.txt"), "mine").expect("a file of the user's");
     let refused = Msaforge::new()
-        .args(["generate", "--lang", "ko", "examples/records-archive.yaml", "-o"])
+        .args([
+            "generate",
+            "--lang",
+            "ko",
+            "examples/records-archive.yaml",
+            "-o",
+        ])
         .arg(foreign.path())
         .run();
     refused.code(3);
     assert!(refused.stderr().contains("--force"), "{}", refused.text());
-    assert!(!refused.stderr().contains("is not empty"), "{}", refused.text());
+    assert!(
+        !refused.stderr().contains("is not empty"),
+        "{}",
+        refused.text()
+    );
 }

@@ -22,7 +22,7 @@ pub const SHAPES: &str = "tests/fixtures/shapes/shapes.yaml";
 #[test]
 fn the_shapes_spec_is_clean() {
     let bytes = std::fs::read(Path::new(ROOT).join(SHAPES)).expect("shapes spec");
-    let report = msaforge::check::check_bytes(SHAPES, &bytes, &Default::default());
+    let report = msaforge::check::check_bytes(SHAPES, &bytes, &msaforge::check::Options::default());
     assert!(
         !report.has_errors(),
         "{}",

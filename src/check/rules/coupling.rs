@@ -285,7 +285,7 @@ impl UnionFind {
 
     /// Every set of two or more, each sorted, ordered by its smallest member.
     fn groups(mut self) -> Vec<Vec<usize>> {
-        let mut by_root: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+        let mut by_root = std::collections::BTreeMap::<usize, Vec<usize>>::new();
         for i in 0..self.parent.len() {
             let r = self.root(i);
             by_root.entry(r).or_default().push(i);
