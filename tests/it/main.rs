@@ -23,6 +23,7 @@ mod pipes;
 mod props;
 mod regenerate;
 mod regenerate_safety;
+mod routes;
 mod scripted;
 mod shapes;
 mod spring;
