@@ -10,8 +10,8 @@ use crate::spec::recursion::infinite_loops;
 use crate::spec::resolve::{Context, Field, Scalar};
 
 use super::references::unknown;
+use super::reserved::keyword;
 use super::spelling::{self, duplicates};
-use super::structure::keyword;
 use crate::stack::NameKind;
 
 pub static MSA017: Rule = Rule {

@@ -14,6 +14,7 @@ mod events;
 mod fields;
 mod infra;
 mod references;
+mod reserved;
 mod routes;
 mod size;
 mod spelling;
@@ -34,7 +35,7 @@ pub static ALL: &[&Rule] = &[
     &format::MSA006,
     &format::MSA007,
     &format::MSA010,
-    &structure::MSA011,
+    &reserved::MSA011,
     &spelling::MSA012,
     &references::MSA013,
     &structure::MSA014,
@@ -96,7 +97,7 @@ pub fn run(spec: &Spec, lang: Lang) -> Vec<Finding> {
     teams::check(spec, lang, &mut out);
     size::check(spec, lang, &mut out);
     dr::check(spec, lang, &mut out);
-    structure::stack_clashes(spec, lang, &mut out);
+    reserved::stack_clashes(spec, lang, &mut out);
     out
 }
 
