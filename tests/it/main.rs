@@ -28,6 +28,7 @@ mod regen_support;
 mod regen_tamper;
 mod regenerate;
 mod regenerate_safety;
+mod routes;
 mod scripted;
 mod shapes;
 mod spring;

@@ -39,8 +39,8 @@ fn hand_edits_survive_spec_changes_and_the_workspace_still_builds() {
     );
     edit(
         out.join("gateway/nginx.conf"),
-        "worker_connections 1024;",
         "worker_connections 4096;",
+        "worker_connections 8192;",
     );
     let deployment = out.join("deploy/k8s/base/placement/deployment.yaml");
     edit(
@@ -73,7 +73,7 @@ fn hand_edits_survive_spec_changes_and_the_workspace_still_builds() {
     let cargo = read(out.join("services/placement/Cargo.toml"));
     assert!(cargo.contains("run by the storage team"), "{cargo}");
     let nginx = read(out.join("gateway/nginx.conf"));
-    assert!(nginx.contains("worker_connections 4096;"));
+    assert!(nginx.contains("worker_connections 8192;"));
     assert!(nginx.contains("reading-room"), "new routes merged in");
     assert!(read(out.join("README.md")).contains("Team notes"));
     assert!(read(&deployment).contains("limits: { cpu: \"2\", memory: 1Gi }"));
