@@ -62,7 +62,7 @@ pub fn human(plan: &Plan, lang: Lang) -> String {
     let mut out = tr!(
         lang,
         "DR plan of `{system}` (RTO/RPO from the spec and msaforge's grade table; effective = through critical sync calls)\n\n",
-        "`{system}`의 재해복구 계획 (RTO/RPO는 spec과 msaforge 등급표 기준, 실효값은 결정적 동기 호출을 따라 계산)\n\n"
+        "`{system}`의 재해복구 계획 (RTO/RPO는 spec과 msaforge 등급표 기준, 실효값은 필수 동기 호출을 따라 계산)\n\n"
     );
     let mut rows = vec![
         lang.pick(

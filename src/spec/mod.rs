@@ -8,6 +8,7 @@ pub mod load;
 pub mod model;
 pub mod names;
 pub mod path;
+pub mod recursion;
 pub mod resolve;
 mod source;
 mod types;

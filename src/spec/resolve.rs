@@ -170,6 +170,11 @@ impl Policy {
         }
     }
 
+    /// The strategies of `strategy_limits`, in file order (for pointing findings at the row).
+    pub fn limited_strategies(&self) -> Vec<Strategy> {
+        self.strategy_limits.iter().map(|l| l.strategy).collect()
+    }
+
     /// The fastest (RTO, RPO) a strategy can meet under this policy.
     pub fn strategy_limit(&self, strategy: Strategy) -> (Millis, Millis) {
         strategy_limit(&self.strategy_limits, strategy)

@@ -42,6 +42,11 @@ pub fn package(mvn: &Path, project: &Path, log: &Path) {
     maven(mvn, "package", project, log);
 }
 
+/// `mvn -B -q compile` in `project`, its output in `log`; fails with the log's tail.
+pub fn compile(mvn: &Path, project: &Path, log: &Path) {
+    maven(mvn, "compile", project, log);
+}
+
 /// `mvn -B -q <goal>` in `project`, its output in `log`; fails with the log's tail. One Maven at
 /// a time: Maven 3.8 does not lock its local repository, and the tests share one.
 fn maven(mvn: &Path, goal: &str, project: &Path, log: &Path) {

@@ -5,14 +5,17 @@
 //! `ALL` lists every rule (these and the format family of `check::format`): `explain`, SARIF, the
 //! policy's `ignore` list and the design prompt read it.
 
+mod budget;
 mod calls;
 mod coupling;
 mod data;
 mod dr;
+mod entries;
 mod events;
 mod fields;
 mod infra;
 mod references;
+mod reserved;
 mod routes;
 mod size;
 mod spelling;
@@ -33,13 +36,16 @@ pub static ALL: &[&Rule] = &[
     &format::MSA006,
     &format::MSA007,
     &format::MSA010,
-    &structure::MSA011,
+    &reserved::MSA011,
     &spelling::MSA012,
     &references::MSA013,
     &structure::MSA014,
     &format::MSA015,
     &format::MSA016,
     &fields::MSA017,
+    &entries::MSA018,
+    &entries::MSA019,
+    &fields::MSA020,
     &calls::MSA101,
     &calls::MSA102,
     &coupling::MSA103,
@@ -54,6 +60,8 @@ pub static ALL: &[&Rule] = &[
     &size::MSA112,
     &calls::MSA113,
     &routes::MSA114,
+    &budget::MSA115,
+    &routes::MSA116,
     &teams::MSA120,
     &teams::MSA121,
     &teams::MSA122,
@@ -88,7 +96,9 @@ pub fn run(spec: &Spec, lang: Lang) -> Vec<Finding> {
     let mut out = Vec::new();
     structure::check(spec, lang, &mut out);
     infra::check(spec, lang, &mut out);
+    entries::check(spec, lang, &mut out);
     calls::check(spec, lang, &mut out);
+    budget::check(spec, lang, &mut out);
     coupling::check(spec, lang, &mut out);
     routes::check(spec, lang, &mut out);
     events::check(spec, lang, &mut out);
@@ -96,7 +106,7 @@ pub fn run(spec: &Spec, lang: Lang) -> Vec<Finding> {
     size::check(spec, lang, &mut out);
     dr::check(spec, lang, &mut out);
     data::check(spec, lang, &mut out);
-    structure::stack_clashes(spec, lang, &mut out);
+    reserved::stack_clashes(spec, lang, &mut out);
     out
 }
 

@@ -47,12 +47,14 @@ const TYPES: &[&str] = &[
 
 pub fn clashes(spec: &Spec, lang: Lang) -> Vec<Clash> {
     let mut out = Vec::new();
+    let called_by_rust: std::collections::HashSet<&str> = spec
+        .contexts
+        .iter()
+        .filter(|r| r.stack == Stack::RustAxum)
+        .flat_map(|r| r.calls.iter().map(|k| k.context.as_str()))
+        .collect();
     for (i, c) in spec.contexts.iter().enumerate() {
-        let called_by_rust = spec
-            .contexts
-            .iter()
-            .any(|r| r.stack == Stack::RustAxum && r.calls.iter().any(|k| k.context == c.name));
-        if c.stack != Stack::RustAxum && !called_by_rust {
+        if c.stack != Stack::RustAxum && !called_by_rust.contains(c.name.as_str()) {
             continue;
         }
         let params: Vec<String> = c

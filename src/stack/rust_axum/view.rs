@@ -9,7 +9,8 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 use serde::Serialize;
 
 use crate::spec::Spec;
-use crate::spec::resolve::{Body, Field, FieldType, Operation, Scalar};
+use crate::spec::recursion;
+use crate::spec::resolve::{Body, Context, Field, FieldType, Operation, Scalar};
 use crate::stack::common::{self, CallPolicy, Peer, PeerAddress, Record, Spelling};
 
 #[derive(Debug, Serialize)]
@@ -37,7 +38,8 @@ pub struct RustFieldView {
     pub name: String,
     /// snake_case (raw identifiers never needed: keywords are refused by `check`).
     pub rust_name: String,
-    /// `uuid::Uuid`, `Vec<Shelf>`, `Option<..>` when optional.
+    /// `uuid::Uuid`, `Vec<Shelf>`, `Option<..>` when optional, `Box<..>` when the field holds
+    /// its own type again through inline fields.
     pub rust_type: String,
     pub optional: bool,
     pub description: Option<String>,
@@ -140,7 +142,7 @@ pub fn context(spec: &Spec, i: usize) -> RustView {
     };
     RustView {
         crate_name: c.name.to_snake_case(),
-        types: SPELLING.types(c),
+        types: boxed(c, SPELLING.types(c)),
         events: SPELLING.events(c),
         operations: c.operations.iter().map(operation).collect(),
         clients: peers.iter().map(|p| client(spec, p)).collect(),
@@ -155,7 +157,7 @@ fn client(spec: &Spec, peer: &Peer) -> RustClientView {
         module: peer.context.name.to_snake_case(),
         client: format!("{}Client", peer.context.name.to_upper_camel_case()),
         title: peer.context.title.clone(),
-        types: SPELLING.peer_types(peer),
+        types: boxed(peer.context, SPELLING.peer_types(peer)),
         calls: peer
             .calls
             .iter()
@@ -165,6 +167,33 @@ fn client(spec: &Spec, peer: &Peer) -> RustClientView {
             })
             .collect(),
     }
+}
+
+/// Boxes the fields of `c`'s records that hold their own type again through inline fields
+/// (`spec::recursion`): a struct cannot contain itself (E0072), an `Option` of itself included.
+fn boxed(c: &Context, mut records: Vec<RustTypeView>) -> Vec<RustTypeView> {
+    let recursive: Vec<(&str, &Field)> = recursion::recursive_fields(c)
+        .into_iter()
+        .map(|(t, f)| (c.types[t].name.as_str(), &c.types[t].fields[f]))
+        .collect();
+    for record in &mut records {
+        for f in &mut record.fields {
+            let Some((_, spec_field)) = recursive
+                .iter()
+                .find(|(t, sf)| *t == record.name && sf.name == f.name)
+            else {
+                continue;
+            };
+            if let FieldType::Named { name } = &spec_field.ty {
+                f.rust_type = if f.optional {
+                    format!("Option<Box<{name}>>")
+                } else {
+                    format!("Box<{name}>")
+                };
+            }
+        }
+    }
+    records
 }
 
 fn field(owner: &str, f: &Field, taken: &[&str]) -> RustFieldView {

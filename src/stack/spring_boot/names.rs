@@ -87,11 +87,12 @@ pub fn clashes(spec: &Spec, lang: Lang) -> Vec<Clash> {
     } else if !java.is_empty() {
         package(&root, &Path::root().key("system").key("name"), lang, out);
     }
+    let called_by_java: std::collections::HashSet<&str> = java
+        .iter()
+        .flat_map(|j| j.calls.iter().map(|k| k.context.as_str()))
+        .collect();
     for (i, c) in spec.contexts.iter().enumerate() {
-        let called_by_java = java
-            .iter()
-            .any(|j| j.calls.iter().any(|k| k.context == c.name));
-        if c.stack != Stack::SpringBoot && !called_by_java {
+        if c.stack != Stack::SpringBoot && !called_by_java.contains(c.name.as_str()) {
             continue;
         }
         let at = Path::root().key("contexts").index(i);

@@ -3,13 +3,17 @@
 //! Owns the input budget (nesting depth, node count including alias expansion), duplicate keys,
 //! merge keys and YAML 1.2 core-schema scalar resolution. It knows nothing of the spec format.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 
-use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Span, Tag};
+use saphyr_parser::{Event, Parser, Span};
 use serde_json::{Map, Value};
 
+mod places;
+mod scalar;
+
 use super::source::{LoadProblem, MAX_DEPTH, MAX_NODES, Place, SyntaxKind};
+use places::{Positions, tab_place};
+use scalar::resolve;
 
 /// Where each node was written, mirroring the value's shape.
 #[derive(Debug, Clone)]
@@ -43,7 +47,14 @@ pub fn build(text: &str, track: bool) -> Result<(Value, Tree), LoadProblem> {
     for event in Parser::new_from_str(text) {
         let (event, span) = event.map_err(|e| {
             let place = b.positions.place(*e.marker(), *e.marker());
-            syntax(classify(e.info()), e.info().to_owned(), place)
+            match classify(e.info()) {
+                SyntaxKind::Tabs => {
+                    let place = tab_place(text, place);
+                    let message = format!("a tab in the indentation of line {}", place.line);
+                    syntax(SyntaxKind::Tabs, message, place)
+                }
+                kind => syntax(kind, e.info().to_owned(), place),
+            }
         })?;
         b.event(event, span)?;
     }
@@ -337,138 +348,9 @@ impl Builder<'_> {
     }
 }
 
-/// YAML 1.2 core schema (section 10.3.2): plain scalars may be null, booleans, integers or floats;
-/// quoted and block scalars are strings. `!!str` forces a string; other tags are refused. A `\r`
-/// escape becomes a line feed: titles are copied into comments, where a lone CR is invalid TOML.
-fn resolve(text: Cow<'_, str>, style: ScalarStyle, tag: Option<&Tag>) -> Result<Value, String> {
-    let text = if text.contains('\r') {
-        Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
-    } else {
-        text
-    };
-    if let Some(tag) = tag {
-        if !tag.is_yaml_core_schema() {
-            return Err(format!(
-                "tag `{}{}` is not supported; a spec uses plain YAML values",
-                tag.handle, tag.suffix
-            ));
-        }
-        if tag.suffix == "str" {
-            return Ok(Value::String(text.into_owned()));
-        }
-    }
-    if style != ScalarStyle::Plain {
-        return Ok(Value::String(text.into_owned()));
-    }
-    let s = text.as_ref();
-    Ok(match s {
-        "" | "~" | "null" | "Null" | "NULL" => Value::Null,
-        "true" | "True" | "TRUE" => Value::Bool(true),
-        "false" | "False" | "FALSE" => Value::Bool(false),
-        _ => number(s).unwrap_or_else(|| Value::String(text.into_owned())),
-    })
-}
-
-fn number(s: &str) -> Option<Value> {
-    let digits = s.strip_prefix(['-', '+']).unwrap_or(s);
-    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-        let t = s.trim_start_matches('+');
-        return t
-            .parse::<i64>()
-            .map(Value::from)
-            .or_else(|_| t.parse::<u64>().map(Value::from))
-            .ok();
-    }
-    if let Some(oct) = s.strip_prefix("0o") {
-        return i64::from_str_radix(oct, 8).ok().map(Value::from);
-    }
-    if let Some(hex) = s.strip_prefix("0x") {
-        return i64::from_str_radix(hex, 16).ok().map(Value::from);
-    }
-    let float_chars = digits
-        .bytes()
-        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'));
-    if float_chars && digits.bytes().any(|b| b.is_ascii_digit()) && digits.contains(['.', 'e', 'E'])
-    {
-        return s
-            .parse::<f64>()
-            .ok()
-            .and_then(serde_json::Number::from_f64)
-            .map(Value::Number);
-    }
-    None
-}
-
-/// Turns the parser's character positions into byte offsets, walking forward through the text.
-struct Positions<'a> {
-    text: &'a str,
-    ascii: bool,
-    chars: usize,
-    bytes: usize,
-}
-
-impl<'a> Positions<'a> {
-    fn new(text: &'a str) -> Self {
-        Positions {
-            text,
-            ascii: text.is_ascii(),
-            chars: 0,
-            bytes: 0,
-        }
-    }
-
-    fn byte(&mut self, char_index: usize) -> usize {
-        if self.ascii {
-            return char_index.min(self.text.len());
-        }
-        if char_index < self.chars {
-            (self.chars, self.bytes) = (0, 0);
-        }
-        for c in self.text[self.bytes..].chars() {
-            if self.chars == char_index {
-                break;
-            }
-            self.chars += 1;
-            self.bytes += c.len_utf8();
-        }
-        self.bytes
-    }
-
-    fn place(&mut self, start: Marker, end: Marker) -> Place {
-        let offset = self.byte(start.index());
-        let end = self.byte(end.index().max(start.index()));
-        Place {
-            offset,
-            len: end - offset,
-            line: u32::try_from(start.line()).unwrap_or(u32::MAX),
-            column: u32::try_from(start.col() + 1).unwrap_or(u32::MAX),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn core_schema_scalars() {
-        let plain =
-            |s: &str| resolve(Cow::Borrowed(s), ScalarStyle::Plain, None).expect("resolves");
-        assert_eq!(plain("~"), Value::Null);
-        assert_eq!(plain("true"), Value::Bool(true));
-        assert_eq!(plain("yes"), Value::String("yes".into()));
-        assert_eq!(plain("42"), Value::from(42));
-        assert_eq!(plain("-7"), Value::from(-7));
-        assert_eq!(plain("0x1F"), Value::from(31));
-        assert_eq!(plain("1.5"), serde_json::json!(1.5));
-        assert_eq!(plain("1.5h"), Value::String("1.5h".into()));
-        assert_eq!(plain(".inf"), Value::String(".inf".into()));
-        let quoted =
-            resolve(Cow::Borrowed("42"), ScalarStyle::DoubleQuoted, None).expect("resolves");
-        assert_eq!(quoted, Value::String("42".into()));
-        let crlf = resolve(Cow::Borrowed("a\r\nb\rc"), ScalarStyle::DoubleQuoted, None);
-        assert_eq!(crlf, Ok(Value::String("a\nb\nc".into())));
-    }
 
     #[test]
     fn merge_keys_and_aliases() {
