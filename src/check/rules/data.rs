@@ -192,7 +192,7 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
             let store = c.data.store.as_str();
             let first = &c.data.aggregates[0];
             out.push(
-                Finding::new(&MSA306, tables().index(first.index), tr!(lang, "table `{}` stores aggregate `{}`, but the context's store is `{store}`: msaforge generates tables for postgres and mysql only", "테이블 `{}`이(가) 애그리거트 `{}`를 저장하지만 컨텍스트의 저장소가 `{store}`입니다: msaforge는 postgres와 mysql에만 테이블을 생성합니다", first.table, first.type_name))
+                Finding::new(&MSA306, tables().index(first.index), tr!(lang, "table `{}` stores aggregate `{}`, but the context's store is `{store}`: msaforge generates tables for `postgres` and `mysql` only", "테이블 `{}`이(가) 애그리거트 `{}`를 저장하지만 컨텍스트의 저장소가 `{store}`입니다: msaforge는 `postgres`와 `mysql`에만 테이블을 생성합니다", first.table, first.type_name))
                     .help(tr!(lang, "set `data.store: postgres` (or `mysql`), or write the table as a plain name", "`data.store: postgres`(또는 `mysql`)로 바꾸거나 테이블을 일반 이름으로 적으세요")),
             );
         }
@@ -304,7 +304,7 @@ fn aggregate(
                 .help(tr!(lang, "remove `optional: true` from `{name}.{key}`", "`{name}.{key}`에서 `optional: true`를 지우세요")),
         ),
         Some(f) if !key_scalar(&f.ty) => out.push(
-            Finding::new(&MSA303, key_at, tr!(lang, "the key `{key}` of table `{table}` cannot be a primary key: its type is not uuid, string, int or long", "테이블 `{table}`의 키 `{key}`는 기본 키가 될 수 없습니다: 타입이 uuid, string, int, long이 아닙니다"))
+            Finding::new(&MSA303, key_at, tr!(lang, "the key `{key}` of table `{table}` cannot be a primary key: its type is not `uuid`, `string`, `int` or `long`", "테이블 `{table}`의 키 `{key}`는 기본 키가 될 수 없습니다: 타입이 `uuid`, `string`, `int`, `long`이 아닙니다"))
                 .help(tr!(lang, "add an `id: uuid` field to `{name}` and use it as the key", "`{name}`에 `id: uuid` 필드를 추가해 키로 쓰세요")),
         ),
         Some(_) => {}
