@@ -12,6 +12,7 @@ mod design;
 mod design_answers;
 mod design_real;
 mod dr;
+mod drain;
 mod e2e;
 mod fixtures;
 mod generate;
