@@ -20,6 +20,10 @@ use crate::harness::{Processes, get, socket};
 
 /// Clients sending at once (each on a new connection per request).
 const CLIENTS: usize = 4;
+/// `SHUTDOWN_DELAY` and `SHUTDOWN_TIMEOUT` of the services under test, and their environment.
+const DELAY: Duration = Duration::from_secs(2);
+const TIMEOUT: Duration = Duration::from_secs(3);
+pub const ENV: [(&str, &str); 2] = [("SHUTDOWN_DELAY", "2s"), ("SHUTDOWN_TIMEOUT", "3s")];
 /// The telemetry flush and the exit (`FLUSH_S` of `generate::deploy::shutdown`).
 const FLUSH: Duration = Duration::from_secs(5);
 
@@ -32,9 +36,19 @@ pub struct Drain<'a> {
     pub get: &'a str,
     /// A POST path and its JSON body: the slow request, its body sent in two halves.
     pub post: (&'a str, &'a str),
-    /// `SHUTDOWN_DELAY` and `SHUTDOWN_TIMEOUT` of the process.
-    pub delay: Duration,
-    pub timeout: Duration,
+}
+
+/// Processes whose logs go to a new temporary directory (kept as long as the first value).
+pub fn processes(prefix: &str) -> (tempfile::TempDir, Processes) {
+    let logs = tempfile::Builder::new()
+        .prefix(prefix)
+        .tempdir()
+        .expect("temp dir");
+    let processes = Processes {
+        children: Vec::new(),
+        logs: logs.path().to_owned(),
+    };
+    (logs, processes)
 }
 
 /// One request of a client: when it started and ended, its status or its transport error.
@@ -98,10 +112,10 @@ pub fn assert_drains(processes: &mut Processes, d: &Drain<'_>) {
 
     // The slow request: headers and half the body in the middle of the delay, the rest once
     // the listener is closed (a new connection is refused).
-    std::thread::sleep(d.delay / 2);
+    std::thread::sleep(DELAY / 2);
     let mut closed = None;
     let in_flight = slow_post(&d.addr, d.post, || {
-        let deadline = sigterm + d.delay + Duration::from_secs(10);
+        let deadline = sigterm + DELAY + Duration::from_secs(10);
         while Instant::now() < deadline {
             if TcpStream::connect_timeout(&socket(&d.addr), Duration::from_millis(200)).is_err() {
                 closed = Some(Instant::now());
@@ -110,7 +124,14 @@ pub fn assert_drains(processes: &mut Processes, d: &Drain<'_>) {
             std::thread::sleep(Duration::from_millis(20));
         }
     });
-    let closed = closed.unwrap_or_else(|| panic!("{}: the listener never closed", d.name));
+    let Some(closed) = closed else {
+        panic!(
+            "{}: no request in flight as the listener closed: {in_flight:?} {:?} after SIGTERM (closed before SHUTDOWN_DELAY {:?}, or never)",
+            d.name,
+            sigterm.elapsed(),
+            DELAY
+        );
+    };
     assert_eq!(
         in_flight.as_ref().ok(),
         Some(&expected_post),
@@ -118,7 +139,7 @@ pub fn assert_drains(processes: &mut Processes, d: &Drain<'_>) {
         d.name
     );
 
-    let exit_by = sigterm + d.delay + d.timeout + FLUSH;
+    let exit_by = sigterm + DELAY + TIMEOUT + FLUSH;
     let status = loop {
         let (_, child) = processes
             .children
@@ -146,11 +167,11 @@ pub fn assert_drains(processes: &mut Processes, d: &Drain<'_>) {
 
     assert_eq!(status.code(), Some(0), "{}: exit status {status}", d.name);
     assert!(
-        closed >= sigterm + d.delay,
+        closed >= sigterm + DELAY,
         "{}: the listener closed {:?} after SIGTERM, before SHUTDOWN_DELAY {:?}",
         d.name,
         closed - sigterm,
-        d.delay
+        DELAY
     );
     let ready_503 = readiness
         .iter()
@@ -160,14 +181,14 @@ pub fn assert_drains(processes: &mut Processes, d: &Drain<'_>) {
             |(at, _)| *at,
         );
     assert!(
-        ready_503 - sigterm < d.delay / 2,
+        ready_503 - sigterm < DELAY / 2,
         "{}: /readyz answered 503 only {:?} after SIGTERM",
         d.name,
         ready_503 - sigterm
     );
     let failed: Vec<_> = sent
         .iter()
-        .filter(|s| s.status != Ok(200) && s.ended < sigterm + d.delay)
+        .filter(|s| s.status != Ok(200) && s.ended < sigterm + DELAY)
         .map(|s| (s.ended.saturating_duration_since(sigterm), &s.status))
         .collect();
     assert!(

@@ -15,9 +15,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use crate::drain::{Drain, assert_drains};
+use crate::drain::{self, Drain, assert_drains};
 use crate::harness::{
     GATEWAY, Processes, ROOT, assert_free, assert_not_implemented, build, generate, get, json,
     keep_binaries, kept_dir, local, ports, required_tool, start_gateway, wait_for,
@@ -182,18 +182,9 @@ fn a_rust_service_stops_without_failing_a_request() {
     let (name, port) = SERVICES[3];
     assert_free([local(port)]);
     let built = records_archive();
-    let logs = tempfile::Builder::new()
-        .prefix("msaforge-drain-")
-        .tempdir()
-        .expect("temp dir");
-    let mut processes = Processes {
-        children: Vec::new(),
-        logs: logs.path().to_owned(),
-    };
-    let (delay, timeout) = (Duration::from_secs(2), Duration::from_secs(3));
+    let (_logs, mut processes) = drain::processes("msaforge-drain-");
     let mut cmd = service(built, name);
-    cmd.env("SHUTDOWN_DELAY", "2s")
-        .env("SHUTDOWN_TIMEOUT", "3s");
+    cmd.envs(drain::ENV);
     processes.start(name, &mut cmd);
     wait_for(&mut processes, "directory /readyz", || {
         get(&local(port), "/readyz", &[])
@@ -210,8 +201,6 @@ fn a_rust_service_stops_without_failing_a_request() {
                 "/v1/users",
                 r#"{"name":"김서고","email":"archivist@example.org","organization":"국가기록원"}"#,
             ),
-            delay,
-            timeout,
         },
     );
 }

@@ -18,7 +18,7 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use crate::binary::Msaforge;
-use crate::drain::{Drain, assert_drains};
+use crate::drain::{self, Drain, assert_drains};
 use crate::harness::{
     BUILD_TIMEOUT, GATEWAY, Processes, ROOT, assert_free, assert_not_implemented, build, generate,
     get, json, keep_binaries, kept_dir, local, ports, required_tool, start_gateway, tail, wait_for,
@@ -359,20 +359,8 @@ fn a_spring_boot_service_stops_without_failing_a_request() {
     let _ports = ports();
     assert_free([local(PETITIONS.1), local(CITIZENS.1)]);
     let built = civil_petition(&mvn);
-    let logs = tempfile::Builder::new()
-        .prefix("msaforge-spring-drain-")
-        .tempdir()
-        .expect("temp dir");
-    let mut processes = Processes {
-        children: Vec::new(),
-        logs: logs.path().to_owned(),
-    };
-    let (delay, timeout) = (Duration::from_secs(2), Duration::from_secs(3));
-    start_both(
-        &mut processes,
-        built,
-        &[("SHUTDOWN_DELAY", "2s"), ("SHUTDOWN_TIMEOUT", "3s")],
-    );
+    let (_logs, mut processes) = drain::processes("msaforge-spring-drain-");
+    start_both(&mut processes, built, &drain::ENV);
     assert_drains(
         &mut processes,
         &Drain {
@@ -385,8 +373,6 @@ fn a_spring_boot_service_stops_without_failing_a_request() {
                     r#"{{"citizenId":"{PETITIONER}","category":"inquiry","subject":"주차","content":"문의","attachments":[]}}"#
                 ),
             ),
-            delay,
-            timeout,
         },
     );
 }
