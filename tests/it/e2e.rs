@@ -87,13 +87,14 @@ fn nginx() -> Option<PathBuf> {
 }
 
 /// A service of the built example on its local port, with only what it needs: `PORT` and the
-/// peers' URLs keep their generated defaults.
+/// peers' URLs keep their generated defaults; no drain delay when the test stops it.
 fn service(built: &Built, name: &str) -> Command {
     let mut cmd = Command::new(built.bin.join(name));
     cmd.env_clear()
         .env("BIND_ADDR", "127.0.0.1")
         .env("RUST_LOG", "info")
-        .env("OTEL_TRACES_EXPORTER", "none");
+        .env("OTEL_TRACES_EXPORTER", "none")
+        .env("SHUTDOWN_DELAY", "0s");
     cmd
 }
 

@@ -229,13 +229,15 @@ fn civil_petition(mvn: &Path) -> &'static Built {
 
 /// Starts `citizens` (Rust) and `petitions` (Spring Boot) on their local ports with only what
 /// they need: `PORT` and `CITIZENS_URL` keep their generated defaults. No collector runs here,
-/// so spans are not exported. Waits until both are healthy and ready.
+/// so spans are not exported, and no drain delay when the test stops them (`petitions_env` may
+/// set one). Waits until both are healthy and ready.
 fn start_both(processes: &mut Processes, built: &Built, petitions_env: &[(&str, &str)]) {
     let mut cmd = Command::new(&built.citizens);
     cmd.env_clear()
         .env("BIND_ADDR", "127.0.0.1")
         .env("RUST_LOG", "info")
-        .env("OTEL_TRACES_EXPORTER", "none");
+        .env("OTEL_TRACES_EXPORTER", "none")
+        .env("SHUTDOWN_DELAY", "0s");
     processes.start(CITIZENS.0, &mut cmd);
     let mut cmd = Command::new("java");
     cmd.arg("-jar")
@@ -243,6 +245,7 @@ fn start_both(processes: &mut Processes, built: &Built, petitions_env: &[(&str, 
         .env_remove("PORT")
         .env_remove("CITIZENS_URL")
         .env("MANAGEMENT_OTLP_TRACING_EXPORT_ENABLED", "false")
+        .env("SHUTDOWN_DELAY", "0s")
         .envs(petitions_env.iter().copied());
     processes.start(PETITIONS.0, &mut cmd);
     for (name, port) in [CITIZENS, PETITIONS] {

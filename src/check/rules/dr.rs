@@ -183,7 +183,7 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
             out.push(
                 Finding::new(&MSA206, at, tr!(lang, "`{name}` is active-active with a postgres store: the DR site's replica cluster is read-only, so its services there could not write", "`{name}`은(는) `postgres` 저장소를 쓰는 active-active입니다: DR 사이트의 복제 클러스터는 읽기 전용이라 그곳 서비스는 쓸 수 없습니다"))
                     .at_key()
-                    .help(tr!(lang, "PostgreSQL has one writable primary: add `strategy: active-standby` to `dr` (the replica is promoted on failover)", "PostgreSQL은 쓰기 가능한 프라이머리가 하나입니다: `dr`에 `strategy: active-standby`를 추가하세요(장애 전환 때 복제본을 승격합니다)")),
+                    .help(tr!(lang, "PostgreSQL has one writable primary: add `strategy: active-standby` to `dr` (the replica is promoted on failover)", "`postgres`는 쓰기 가능한 프라이머리가 하나입니다: `dr`에 `strategy: active-standby`를 추가하세요(장애 전환 때 복제본을 승격합니다)")),
             );
         } else if dr.strategy == Strategy::ActiveActive
             && c.is_stateful()
