@@ -8,10 +8,12 @@
 mod bad_input;
 mod binary;
 mod cli;
+mod deploy_config;
 mod design;
 mod design_answers;
 mod design_real;
 mod dr;
+mod dr_overlays;
 mod e2e;
 mod fixtures;
 mod generate;
