@@ -9,6 +9,7 @@ mod bad_input;
 mod binary;
 mod cli;
 mod deploy_config;
+mod deploy_network;
 mod design;
 mod design_answers;
 mod design_real;
