@@ -3,27 +3,13 @@
 //! their replica count. What is applied is what should run, so re-applying an overlay (or a
 //! GitOps controller doing it) never demotes a promoted database or scales a service away.
 
-use std::process::Command;
-
 use serde_json::Value;
 
 use crate::validate::{EXAMPLES, generated, have};
 
 /// The resources `kustomize build` of `overlay` gives.
 fn build(overlay: &std::path::Path) -> Vec<Value> {
-    let out = Command::new("kustomize")
-        .arg("build")
-        .arg(overlay)
-        .output()
-        .expect("kustomize starts");
-    assert!(
-        out.status.success(),
-        "kustomize build {}: {}",
-        overlay.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .expect("utf-8")
+    crate::validate_k8s::kustomize(overlay)
         .split("\n---\n")
         .map(|doc| msaforge::spec::load::parse(doc).expect("YAML"))
         .collect()

@@ -218,8 +218,8 @@ fn checkov_finds_no_failed_check() {
     }
 }
 
-/// `kustomize build` of an overlay, each resource written to its own file under `out`.
-fn build(overlay: &Path, out: &Path) -> Vec<PathBuf> {
+/// The output of `kustomize build` of an overlay.
+pub(crate) fn kustomize(overlay: &Path) -> String {
     let result = Command::new("kustomize")
         .arg("build")
         .arg(overlay)
@@ -231,7 +231,12 @@ fn build(overlay: &Path, out: &Path) -> Vec<PathBuf> {
         overlay.display(),
         String::from_utf8_lossy(&result.stderr)
     );
-    let text = String::from_utf8(result.stdout).expect("utf-8");
+    String::from_utf8(result.stdout).expect("utf-8")
+}
+
+/// `kustomize build` of an overlay, each resource written to its own file under `out`.
+fn build(overlay: &Path, out: &Path) -> Vec<PathBuf> {
+    let text = kustomize(overlay);
     std::fs::create_dir_all(out).expect("mkdir");
     text.split("\n---\n")
         .enumerate()
