@@ -102,11 +102,11 @@ pub struct DeployContext {
     /// The DR plan row: grade, strategy, declared and effective RTO/RPO, recovery step.
     pub plan: ContextPlan,
     pub strategy: &'static str,
-    /// Deployment replicas in the primary site, and the HPA bounds.
+    /// The HPA's floor and ceiling (the Deployments carry no `replicas` of their own).
     pub replicas: u32,
     pub max_replicas: u32,
-    /// Deployment replicas in the DR site: the same for active-active, zero otherwise (scaled up by
-    /// the failover runbook).
+    /// Deployment replicas in the DR site before a disaster: the HPA's floor for active-active,
+    /// zero otherwise (held by overlays/dr-site; overlays/dr-failover hands them to the HPA).
     pub dr_replicas: u32,
     /// Database shape: `cnpg` (postgres), `statefulset` (mysql, mongodb, redis) or `none`.
     pub database: &'static str,

@@ -44,8 +44,7 @@ pub static STACK: StackDef = StackDef {
             Setting {
                 name: "JAVA_TOOL_OPTIONS",
                 value: JVM_OPTIONS,
-                why: "the JVM's heap and off-heap memory within the container's limit \
-                    (deploy/k8s/README.md)",
+                why: "the JVM's heap and off-heap memory within the limit (k8s README)",
             },
         ],
         memory_mib: MEMORY_MIB,
