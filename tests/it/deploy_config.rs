@@ -254,3 +254,44 @@ fn spring_heaps_fit_their_containers() {
     }
     assert!(seen > 0, "civil-petition has Spring Boot contexts");
 }
+
+/// compose.yaml gives each service its own stack's tracing and log variables, as Kubernetes does.
+#[test]
+fn compose_services_carry_their_own_stacks_settings() {
+    for example in EXAMPLES {
+        let bytes = std::fs::read(format!("{ROOT}/examples/{example}")).expect("spec");
+        let report =
+            msaforge::check::check_bytes(example, &bytes, &msaforge::check::Options::default());
+        let spec = report.spec.expect("a checked spec");
+        let files = msaforge::generate::render(&spec, &msaforge::generate::Options::default())
+            .expect("renders");
+        let compose = files
+            .iter()
+            .find(|f| f.path == "compose.yaml")
+            .expect("compose");
+        let compose = msaforge::spec::load::parse(&compose.contents).expect("YAML");
+        for c in &spec.contexts {
+            let env = &compose["services"][c.name.as_str()]["environment"];
+            let has = |k: &str| env.get(k).is_some();
+            let spring = c.stack == Stack::SpringBoot;
+            assert_eq!(
+                has("MANAGEMENT_OTLP_TRACING_ENDPOINT"),
+                spring,
+                "{example}: {}",
+                c.name
+            );
+            assert_eq!(
+                has("OTEL_EXPORTER_OTLP_ENDPOINT"),
+                !spring,
+                "{example}: {}",
+                c.name
+            );
+            assert_eq!(
+                has("RUST_LOG"),
+                c.stack == Stack::RustAxum,
+                "{example}: {}",
+                c.name
+            );
+        }
+    }
+}
