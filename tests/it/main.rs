@@ -8,10 +8,13 @@
 mod bad_input;
 mod binary;
 mod cli;
+mod deploy_config;
+mod deploy_network;
 mod design;
 mod design_answers;
 mod design_real;
 mod dr;
+mod dr_overlays;
 mod drain;
 mod e2e;
 mod fixtures;
