@@ -32,6 +32,7 @@
 //! The DDL of one schema is `ddl`; the mapping itself is `mapping`.
 
 pub mod ddl;
+pub mod diff;
 pub mod files;
 pub mod mapping;
 
