@@ -31,6 +31,7 @@
 //!
 //! The DDL of one schema is `ddl`; the mapping itself is `mapping`.
 
+pub mod alter;
 pub mod ddl;
 pub mod diff;
 pub mod files;
