@@ -35,6 +35,7 @@ pub mod alter;
 pub mod ddl;
 pub mod diff;
 pub mod files;
+pub mod history;
 pub mod mapping;
 
 use serde::{Deserialize, Serialize};
