@@ -183,7 +183,7 @@ mod tests {
     use super::*;
     use crate::migrate::diff::diff;
     use crate::migrate::schema_of;
-    use crate::migrate::tests::spec_with;
+    use crate::migrate::testing::spec_with;
 
     fn sql(store: &str, old: &str, new: &str) -> String {
         let schema = |fields: &str| {

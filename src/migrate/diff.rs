@@ -281,7 +281,7 @@ fn diff_table(old: &TableSchema, new: &TableSchema) -> Vec<Change> {
 mod tests {
     use super::*;
     use crate::migrate::schema_of;
-    use crate::migrate::tests::spec_with;
+    use crate::migrate::testing::spec_with;
 
     fn schema(fields: &str) -> ContextSchema {
         let types = format!(

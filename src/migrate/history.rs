@@ -227,7 +227,7 @@ fn render(ctx: &ContextSchema, version: u32, changes: &[Change]) -> String {
 mod tests {
     use super::*;
     use crate::migrate::schema_of;
-    use crate::migrate::tests::{spec, spec_with};
+    use crate::migrate::testing::{spec, spec_with};
 
     fn none(_: &str) -> u32 {
         0
