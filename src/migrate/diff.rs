@@ -68,6 +68,56 @@ impl Change {
         }
     }
 
+    /// One line for people: `add column shelves.label (string, required: existing rows get '')`.
+    pub fn describe(&self) -> String {
+        let t = self.table();
+        let required = |c: &Column| match (c.nullable, zero(&c.kind)) {
+            (true, _) => "optional".to_owned(),
+            (false, Some(value)) => format!("required: existing rows get {value}"),
+            (false, None) => "required".to_owned(),
+        };
+        match self {
+            Change::CreateTable { table } => format!(
+                "create table {t} (`{}`, key {}, {} columns)",
+                table.type_name,
+                table.key,
+                table.columns.len()
+            ),
+            Change::DropTable { .. } => format!("drop table {t}"),
+            Change::AddColumn { column, .. } => format!(
+                "add column {t}.{} ({}, {})",
+                column.name,
+                column.kind.label(),
+                required(column)
+            ),
+            Change::DropColumn { column, .. } => format!("drop column {t}.{}", column.name),
+            Change::AlterColumn { from, to, .. } => {
+                let mut what = Vec::new();
+                if from.kind != to.kind {
+                    what.push(format!(
+                        "{} -> {}",
+                        kind_text(&from.kind),
+                        kind_text(&to.kind)
+                    ));
+                }
+                if from.nullable != to.nullable {
+                    what.push(if to.nullable {
+                        "optional".to_owned()
+                    } else {
+                        required(to)
+                    });
+                }
+                if what.is_empty() {
+                    what.push("key type".to_owned());
+                }
+                format!("change column {t}.{}: {}", to.name, what.join(", "))
+            }
+            Change::ChangeKey { from, to, .. } => {
+                format!("move the primary key of {t} from {from} to {to}")
+            }
+        }
+    }
+
     /// What applying this change risks on a database that holds rows, if anything.
     pub fn risk(&self) -> Option<Risk> {
         let t = self.table();
@@ -131,6 +181,14 @@ impl Change {
         };
         risk.what = what;
         Some(risk)
+    }
+}
+
+/// A kind with an enum's values: `enum [open, full]`.
+fn kind_text(kind: &ColumnKind) -> String {
+    match kind {
+        ColumnKind::Enum { values } => format!("enum [{}]", values.join(", ")),
+        other => other.label().to_owned(),
     }
 }
 
