@@ -10,9 +10,10 @@ use thiserror::Error;
 
 use super::Dialect;
 use super::alter::statements;
-use super::diff::{Change, Risk, diff};
+use super::diff::{Change, diff};
 use super::files::{self, Naming};
 use super::mapping::{ContextSchema, SystemSchema};
+use super::risk::Risk;
 
 /// The format of `.msaforge/migrations.json`; bump when its meaning changes.
 pub const FORMAT: u32 = 1;

@@ -46,7 +46,7 @@ pub struct JsonMigration<'a> {
     pub version: u32,
     pub file: &'a str,
     pub changes: Vec<String>,
-    pub risks: &'a [crate::migrate::diff::Risk],
+    pub risks: &'a [crate::migrate::risk::Risk],
 }
 
 /// The new migrations of a plan, for its JSON form.
