@@ -182,16 +182,34 @@ fn server_errors_are_retried_a_bounded_number_of_times() {
 }
 
 #[test]
-fn a_hang_past_the_timeout_is_reported() {
+fn a_hang_past_the_timeouts_is_reported() {
+    // Whole answers: the total limit.
     let server = Server::start(vec![Reply::Hang(Duration::from_secs(5))]);
-    let run = design(&server, &["--timeout", "1"]);
+    let run = design(&server, &["--no-stream", "--timeout", "1"]);
     run.code(msaforge::exit::LLM_FAILED);
     assert!(
-        run.stderr().contains("no answer from the LLM within 1 s"),
+        run.stderr().contains("the answer took longer than 1 s"),
         "{}",
         run.stderr()
     );
     assert!(run.stderr().contains("--timeout"));
+    assert_nothing_written(&run);
+    // Streamed (the default): nothing at all within the idle timeout.
+    let server = Server::start(vec![Reply::Hang(Duration::from_secs(5))]);
+    let run = design(&server, &["--idle-timeout", "1"]);
+    run.code(msaforge::exit::LLM_FAILED);
+    assert!(
+        run.stderr().contains("the LLM sent nothing for 1 s"),
+        "{}",
+        run.stderr()
+    );
+    assert!(run.stderr().contains("--idle-timeout"));
+    assert_eq!(
+        server.requests().len(),
+        1,
+        "a silent server is not asked again"
+    );
+    assert_eq!(run.report()["error"]["code"], "msaforge::llm::timeout");
     assert_nothing_written(&run);
 }
 

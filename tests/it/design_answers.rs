@@ -25,11 +25,28 @@ fn prose_and_fences_around_the_json_are_accepted() {
 }
 
 #[test]
+fn a_yaml_answer_in_a_fence_is_accepted() {
+    // Models shown the YAML example often answer in YAML, flow mappings and all.
+    let yaml = msaforge::design::repair::to_yaml(&passing_spec()).expect("yaml");
+    let answer = format!("Here is the spec:\n\n```yaml\n{yaml}```\n");
+    let server = Server::start(vec![Reply::Stream(answer)]);
+    let run = design(&server, &[]);
+    run.code(0);
+    assert_eq!(server.requests().len(), 1);
+    assert!(run.read("spec.yaml").contains("name: placement"));
+}
+
+#[test]
 fn a_streamed_answer_is_put_together() {
     let server = Server::start(vec![Reply::Stream(passing_spec().to_string())]);
-    let run = design(&server, &["--stream"]);
+    let run = design(&server, &[]);
     run.code(0);
-    assert_eq!(server.requests()[0]["stream"], true);
+    assert_eq!(
+        server.requests()[0]["stream"],
+        true,
+        "streaming is the default"
+    );
+    assert_eq!(run.report()["streamed"], true);
     assert_eq!(
         run.report()["completion_tokens"],
         42,
@@ -283,11 +300,11 @@ fn prompts_and_strict_schema_snapshots() {
         };
         insta::assert_snapshot!(
             "repair-prompt",
-            prompts::repair(&[finding], false).expect("repair")
+            prompts::repair(&[finding], false, 8192).expect("repair")
         );
         insta::assert_snapshot!(
             "repair-truncated-prompt",
-            prompts::repair(&[], true).expect("repair")
+            prompts::repair(&[], true, 8192).expect("repair")
         );
         insta::assert_json_snapshot!("strict-schema", schema::spec_schema(schema::Subset::Strict));
     });
