@@ -10,10 +10,12 @@ pub mod lang;
 pub mod check;
 pub mod cmd;
 pub mod design;
+pub mod digest;
 pub mod exit;
 pub mod generate;
 pub mod plan;
 pub mod recovery;
 pub mod spec;
+pub mod stack;
 
 pub use cmd::run;

@@ -41,6 +41,8 @@ pub struct Finding {
     /// Underline the key that introduces `path` rather than its value.
     pub at_key: bool,
     pub help: Option<String>,
+    /// The label under the underlined place (default: the path).
+    pub label: Option<String>,
     pub related: Vec<Related>,
 }
 
@@ -52,6 +54,7 @@ impl Finding {
             path,
             at_key: false,
             help: None,
+            label: None,
             related: Vec::new(),
         }
     }
@@ -76,6 +79,12 @@ impl Finding {
     #[must_use]
     pub fn help(mut self, help: String) -> Self {
         self.help = Some(help);
+        self
+    }
+
+    #[must_use]
+    pub fn label(mut self, label: String) -> Self {
+        self.label = Some(label);
         self
     }
 

@@ -212,13 +212,14 @@ pub static MSA016: Rule = Rule {
 };
 
 pub(super) fn generic(path: Path, detail: &str, lang: Lang) -> Finding {
+    // The validator's own words are English: the Korean message says the same without them.
     Finding::new(
         &MSA004,
         path,
         tr!(
             lang,
             "this value does not fit the spec format: {detail}",
-            "이 값은 spec 형식에 맞지 않습니다: {detail}"
+            "이 값은 spec 형식에 맞지 않습니다"
         ),
     )
     .help(tr!(
@@ -229,16 +230,28 @@ pub(super) fn generic(path: Path, detail: &str, lang: Lang) -> Finding {
 }
 
 pub(super) fn range_finding(path: Path, instance: &Value, bound: &str, lang: Lang) -> Finding {
-    Finding::new(
-        &MSA006,
-        path,
+    // Integers past 64 bits arrive as floats whose digits are no longer exact: not echoed.
+    let huge = instance
+        .as_f64()
+        .is_some_and(|x| instance.is_f64() && x.abs() >= 9_007_199_254_740_992.0);
+    let message = if huge {
+        tr!(
+            lang,
+            "this number is out of range: it must be {bound}",
+            "이 숫자는 범위를 벗어났습니다: {bound}이어야 합니다"
+        )
+    } else {
         tr!(
             lang,
             "{instance} is out of range: it must be {bound}",
             "{instance}은(는) 범위를 벗어났습니다: {bound}이어야 합니다"
-        ),
-    )
-    .help(tr!(lang, "use a value {bound}", "{bound}인 값을 쓰세요"))
+        )
+    };
+    Finding::new(&MSA006, path, message).help(tr!(
+        lang,
+        "use a value {bound}",
+        "{bound}인 값을 쓰세요"
+    ))
 }
 
 pub(super) fn duration_finding(path: Path, instance: &Value, lang: Lang) -> Finding {
@@ -286,7 +299,11 @@ pub(super) fn pattern_finding(
         return duration_finding(path, instance, lang);
     }
     if let Some(name_kind) = NameKind::from_schema_path(schema_path) {
-        let label = name_kind.label();
+        let label = match (name_kind, lang) {
+            (NameKind::Value, Lang::Ko) => "`_`나 `-`로 이은 소문자 단어",
+            (NameKind::JavaPackage, Lang::Ko) => "점으로 이은 소문자 세그먼트(`kr.go.archive`)",
+            _ => name_kind.label(),
+        };
         let (message, max) = match kind {
             ValidationErrorKind::MaxLength { limit } => (
                 tr!(

@@ -6,10 +6,13 @@
 
 mod finding;
 mod format;
+pub mod list;
 pub mod render;
 mod rule;
 pub mod rules;
 mod schema;
+mod snippet;
+mod syntax_ko;
 
 use std::collections::HashSet;
 
@@ -172,7 +175,7 @@ fn shape_finding(text: &str, plain: &serde_json::Error, lang: Lang) -> Finding {
         tr!(
             lang,
             "this value does not fit the spec format: {inner}",
-            "이 값은 spec 형식에 맞지 않습니다: {inner}"
+            "이 값은 spec 형식에 맞지 않습니다 (`msaforge schema` 참고)"
         ),
     )
 }
@@ -203,7 +206,7 @@ fn load_finding(problem: &LoadProblem, lang: Lang) -> Finding {
         .help(tr!(
             lang,
             "start from an example (copy examples/records-archive.yaml) or let `msaforge design` write one",
-            "예제에서 시작하세요: examples/records-archive.yaml을 복사하거나 `msaforge design`을 실행하세요"
+            "예제에서 시작하세요: `examples/records-archive.yaml`을 복사하거나 `msaforge design`을 실행하세요"
         )),
         LoadProblem::TooLarge => {
             let max = load::MAX_BYTES / (1024 * 1024);
@@ -228,7 +231,16 @@ fn load_finding(problem: &LoadProblem, lang: Lang) -> Finding {
                 SyntaxKind::Tabs => tr!(lang, "indent with spaces: YAML does not allow tabs for indentation", "공백으로 들여쓰세요: YAML은 탭 들여쓰기를 허용하지 않습니다"),
                 SyntaxKind::Other => tr!(lang, "check the indentation and quote values that contain `: ` or start with a special character", "들여쓰기를 확인하고 `: `가 들어가거나 특수문자로 시작하는 값은 따옴표로 감싸세요"),
             };
-            Finding::new(&MSA001, root, tr!(lang, "YAML syntax error: {message}", "YAML 문법 오류: {message}")).help(help)
+            let message = match lang {
+                Lang::En => format!("YAML syntax error: {message}"),
+                Lang::Ko => format!("YAML 문법 오류: {}", syntax_ko::korean(message)),
+            };
+            let finding = Finding::new(&MSA001, root, message).help(help);
+            if *kind == SyntaxKind::Tabs {
+                finding.label(tr!(lang, "a tab", "탭"))
+            } else {
+                finding
+            }
         }
     }
 }

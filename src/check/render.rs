@@ -5,12 +5,11 @@
 
 use std::fmt::Write as _;
 
-use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan,
-};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceSpan};
 use serde::Serialize;
 use serde_json::json;
 
+use crate::check::snippet::Snippets;
 use crate::check::{Finding, Report, Rule, Severity, rules};
 use crate::lang::Lang;
 use crate::spec::Place;
@@ -24,7 +23,8 @@ pub enum Format {
     Sarif,
 }
 
-/// Renders findings like a compiler: code, message, file:line:col, the snippet, and help.
+/// Renders findings like a compiler: code, message, file:line:col, the snippet, and help. The
+/// text's line index is built once, so the cost is linear in findings plus file size.
 pub fn human(report: &Report, lang: Lang, color: bool) -> String {
     let theme = if color {
         GraphicalTheme::unicode()
@@ -35,8 +35,7 @@ pub fn human(report: &Report, lang: Lang, color: bool) -> String {
         .with_width(100)
         .with_links(false)
         .with_context_lines(1);
-    let source =
-        NamedSource::new(&report.source.name, report.source.text.clone()).with_language("yaml");
+    let source = Snippets::new(&report.source.name, &report.source.text);
     let mut out = String::new();
     for finding in &report.findings {
         let place = report.place(finding);
@@ -77,7 +76,7 @@ struct Rendered<'a> {
     finding: &'a Finding,
     place: Option<Place>,
     related: Vec<(Place, String)>,
-    source: Option<&'a NamedSource<String>>,
+    source: Option<&'a Snippets<'a>>,
     lang: Lang,
 }
 
@@ -128,7 +127,11 @@ impl Diagnostic for Rendered<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let place = self.place?;
-        let label = (!self.finding.path.is_root()).then(|| self.finding.path.to_string());
+        let label = self
+            .finding
+            .label
+            .clone()
+            .or_else(|| (!self.finding.path.is_root()).then(|| self.finding.path.to_string()));
         let primary = LabeledSpan::new_primary_with_span(label, span(place));
         let related = self
             .related

@@ -99,7 +99,11 @@ fn explain(
                     tr!(lang, "unknown key `{key}`", "알 수 없는 키 `{key}`"),
                 )
                 .at_key();
-                let list = allowed.join(", ");
+                let list = allowed
+                    .iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
                 finding = match did_you_mean(key, allowed.iter().map(String::as_str)) {
                     Some(near) => finding.help(tr!(
                         lang,
@@ -137,14 +141,14 @@ fn explain(
         }
         ValidationErrorKind::Type { kind } => {
             let expected = match kind {
-                TypeKind::Single(t) => friendly(&t.to_string()).to_owned(),
+                TypeKind::Single(t) => friendly(&t.to_string(), lang).to_owned(),
                 TypeKind::Multiple(ts) => ts
                     .iter()
-                    .map(|t| friendly(&t.to_string()))
+                    .map(|t| friendly(&t.to_string(), lang))
                     .collect::<Vec<_>>()
-                    .join(" or "),
+                    .join(lang.pick(" or ", " 또는 ")),
             };
-            let found = type_name(instance);
+            let found = type_name(instance, lang);
             let finding = if schema_path.contains("/Duration/") {
                 duration_finding(path, instance, lang)
             } else {
@@ -174,7 +178,11 @@ fn explain(
                         .collect()
                 })
                 .unwrap_or_default();
-            let list = options.join(", ");
+            let list = options
+                .iter()
+                .map(|o| format!("`{o}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
             let value = instance
                 .as_str()
                 .map_or_else(|| instance.to_string(), str::to_owned);
@@ -296,25 +304,27 @@ fn allowed_keys(schema: &Value, schema_path: &str) -> Vec<String> {
 }
 
 /// JSON Schema type names in YAML terms.
-fn friendly(schema_type: &str) -> &'static str {
-    match schema_type {
-        "object" => "a mapping",
-        "array" => "a list",
-        "string" => "a string",
-        "integer" => "a whole number",
-        "number" => "a number",
-        "boolean" => "true or false",
-        _ => "nothing (null)",
-    }
+fn friendly(schema_type: &str, lang: Lang) -> &'static str {
+    let (en, ko) = match schema_type {
+        "object" => ("a mapping", "매핑"),
+        "array" => ("a list", "목록"),
+        "string" => ("a string", "문자열"),
+        "integer" => ("a whole number", "정수"),
+        "number" => ("a number", "숫자"),
+        "boolean" => ("true or false", "참/거짓(true, false)"),
+        _ => ("nothing (null)", "빈 값(null)"),
+    };
+    lang.pick(en, ko)
 }
 
-fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "nothing (null)",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "a mapping",
-    }
+fn type_name(v: &Value, lang: Lang) -> &'static str {
+    let (en, ko) = match v {
+        Value::Null => ("nothing (null)", "빈 값(null)"),
+        Value::Bool(_) => ("a boolean", "참/거짓"),
+        Value::Number(_) => ("a number", "숫자"),
+        Value::String(_) => ("a string", "문자열"),
+        Value::Array(_) => ("a list", "목록"),
+        Value::Object(_) => ("a mapping", "매핑"),
+    };
+    lang.pick(en, ko)
 }

@@ -87,7 +87,7 @@ pub fn run(args: Args) -> Result<i32, CmdError> {
     output::to_stdout(&summary(
         &generated,
         &target.output,
-        rust_only(&spec),
+        crate::stack::build_command(&spec),
         target.verbose,
         lang,
     ))?;
@@ -111,18 +111,13 @@ pub fn show(progress: Progress, lang: Lang) {
     }
 }
 
-/// The README's Build section has the steps of every stack; Rust-only systems build in one go.
-pub fn rust_only(spec: &crate::spec::Spec) -> bool {
-    spec.contexts
-        .iter()
-        .all(|c| c.stack == crate::spec::model::Stack::RustAxum)
-}
-
-/// What was written, the files that need the user, and what to do next.
+/// What was written, the files that need the user, and what to do next (`build`: the command
+/// that builds the whole system, when it has one: `stack::build_command`; the README's Build
+/// section has the steps of every stack).
 pub fn summary(
     generated: &Generated,
     out: &Path,
-    rust_only: bool,
+    build: Option<&str>,
     verbose: bool,
     lang: Lang,
 ) -> String {
@@ -144,7 +139,7 @@ pub fn summary(
     );
     text.push_str(&report::files(plan, lang, verbose));
     let next = if conflicts.is_empty() {
-        let build = if rust_only { "cargo build && " } else { "" };
+        let build = build.map_or(String::new(), |b| format!("{b} && "));
         lang.pick(
             format!("Next: cd {shell_dir} && {build}cat README.md"),
             format!("다음: cd {shell_dir} && {build}cat README.md"),

@@ -10,6 +10,7 @@ mod dr;
 mod explain;
 mod generate;
 mod input;
+mod korean;
 mod man;
 mod new;
 mod output;
@@ -180,7 +181,11 @@ pub fn run() -> i32 {
         Ok(code) => code,
         Err(error) => {
             let code = error.exit_code();
-            output::to_stderr(&format!("{:?}\n", miette::Report::new(error)));
+            let korean = (korean::lang_of_args(std::env::args()) == crate::lang::Lang::Ko)
+                .then(|| korean::report(&error))
+                .flatten();
+            let text = korean.unwrap_or_else(|| format!("{:?}\n", miette::Report::new(error)));
+            output::to_stderr(&text);
             code
         }
     }

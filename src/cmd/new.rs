@@ -124,7 +124,7 @@ fn run_new(args: &Args, lang: Lang, reported: &mut bool) -> Result<i32, CmdError
     output::to_stdout(&generate::summary(
         &generated,
         &args.output,
-        generate::rust_only(spec),
+        crate::stack::build_command(spec),
         args.verbose,
         lang,
     ))?;

@@ -1,6 +1,6 @@
-//! What the Kubernetes and DR templates see (`system.deploy`): per context the replicas, database
+//! What the Kubernetes and DR templates see: per context (`ctx.deploy`) the replicas, database
 //! shape, backup schedules and DR-site behaviour that follow from its grade, strategy, RTO and RPO,
-//! plus the DR plan of `crate::recovery` (effective objectives, recovery order).
+//! and for the system (`system.deploy`) the namespace and the recovery order of `crate::recovery`.
 //!
 //! Pure data derived from the checked `Spec`; the numbers are msaforge's defaults, documented in
 //! `templates/README.md` and the generated `docs/dr/plan.md`. No rendering or writing here.
@@ -9,11 +9,11 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::recovery::{self, ContextPlan, Step};
+use crate::recovery::{ContextPlan, Step};
 use crate::spec::Spec;
 use crate::spec::model::{Store, Strategy};
 
-/// Namespace, sites and per-context deployment facts.
+/// Namespace, sites and what the contexts' deployments have in common.
 #[derive(Debug, Serialize)]
 pub struct DeployView {
     /// The Kubernetes namespace of the system (its name), the same in every site.
@@ -22,13 +22,20 @@ pub struct DeployView {
     pub image_tag: &'static str,
     /// Days backups are kept (CNPG retention policy, Velero TTL).
     pub retention_days: u32,
-    pub contexts: Vec<DeployContext>,
     /// The recovery order: steps of contexts that can recover in parallel.
-    pub order: Vec<Step>,
+    pub order: Vec<StepView>,
     /// Some context uses each of these: templates emit the shared parts only then.
     pub uses_cnpg: bool,
     pub uses_velero: bool,
     pub has_replicated: bool,
+}
+
+/// A step of the recovery order, with the indices of its contexts in `system.contexts`.
+#[derive(Debug, Serialize)]
+pub struct StepView {
+    #[serde(flatten)]
+    pub step: Step,
+    pub members: Vec<usize>,
 }
 
 #[derive(Debug, Serialize)]
@@ -56,14 +63,16 @@ pub struct DeployContext {
     /// Postgres with active-active or active-standby: a CNPG replica cluster runs in the DR site
     /// before a disaster. Other databases are restored there by the failover runbook.
     pub replicated: bool,
-    /// CNPG base backups (6-field cron, seconds first) and how often that is.
+    /// CNPG base backups (6-field cron, seconds first), how often that is, and every how many hours.
     pub base_backup_cron: String,
     pub base_backup_every: String,
+    pub base_backup_hours: u32,
     /// Velero backs this context up (backup-restore, or a store CNPG does not cover).
     pub velero: bool,
-    /// Velero schedule (5-field cron) and how often that is.
+    /// Velero schedule (5-field cron), how often that is, and every how many hours.
     pub velero_cron: String,
     pub velero_every: String,
+    pub velero_hours: u32,
     /// The RTO as a `kubectl wait --timeout` duration (`4h`, `15m`; at least a minute).
     pub wait_timeout: String,
     /// Gateway API durations of the context's public routes, in `ctx.routes` order.
@@ -73,17 +82,9 @@ pub struct DeployContext {
 /// Backups are kept this long whatever the grade (msaforge's default, from the platform notes).
 pub const RETENTION_DAYS: u32 = 30;
 
-/// Builds the deployment view of a checked spec.
-pub fn view(spec: &Spec, routes: &[Vec<f64>]) -> DeployView {
-    let plan = recovery::plan(spec);
-    let contexts: Vec<DeployContext> = spec
-        .contexts
-        .iter()
-        .zip(plan.contexts)
-        .zip(routes)
-        .enumerate()
-        .map(|(i, ((c, row), timeouts))| context(i, c, row, timeouts))
-        .collect();
+/// The system's deployment view; `contexts` are the contexts' own (`context`), in spec order.
+pub fn view(spec: &Spec, order: Vec<Step>, contexts: &[&DeployContext]) -> DeployView {
+    let index = |name: &String| spec.context_index(name);
     DeployView {
         namespace: spec.system.name.to_string(),
         image_tag: "0.1.0",
@@ -91,12 +92,19 @@ pub fn view(spec: &Spec, routes: &[Vec<f64>]) -> DeployView {
         uses_cnpg: contexts.iter().any(|c| c.database == "cnpg"),
         uses_velero: contexts.iter().any(|c| c.velero),
         has_replicated: contexts.iter().any(|c| c.replicated),
-        contexts,
-        order: plan.order,
+        order: order
+            .into_iter()
+            .map(|step| StepView {
+                members: step.contexts.iter().filter_map(index).collect(),
+                step,
+            })
+            .collect(),
     }
 }
 
-fn context(
+/// The deployment of context `i` (`c`), from its row of the DR plan and the timeouts of its
+/// public routes.
+pub fn context(
     i: usize,
     c: &crate::spec::resolve::Context,
     row: ContextPlan,
@@ -125,7 +133,7 @@ fn context(
     let velero = strategy == Strategy::BackupRestore || database == "statefulset";
     DeployContext {
         name: c.name.clone(),
-        strategy: crate::recovery::render::strategy_name(strategy),
+        strategy: strategy.as_str(),
         replicas,
         max_replicas,
         dr_replicas: if strategy == Strategy::ActiveActive {
@@ -146,9 +154,11 @@ fn context(
         replicated,
         base_backup_cron: cron(base_hours, minute, true),
         base_backup_every: every(base_hours),
+        base_backup_hours: base_hours,
         velero,
         velero_cron: cron(rpo_hours, minute, false),
         velero_every: every(rpo_hours),
+        velero_hours: rpo_hours,
         wait_timeout: wait_timeout(row.rto_ms),
         route_timeouts: timeouts.iter().map(|&s| gateway_duration(s)).collect(),
         plan: row,

@@ -7,7 +7,6 @@
 pub mod deploy;
 pub mod templates;
 pub mod view;
-pub mod view_java;
 pub mod write;
 
 use std::collections::BTreeMap;
@@ -17,17 +16,9 @@ use miette::Diagnostic;
 use minijinja::Value;
 use thiserror::Error;
 
+pub use crate::plan::Rendered;
 use crate::spec::Spec;
-use templates::{Each, Manifest, Policy, Source};
-
-/// A rendered file, ready to write.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Rendered {
-    /// Relative, `/`-separated, checked to stay inside the output directory.
-    pub path: String,
-    pub contents: String,
-    pub policy: Policy,
-}
+use templates::{Each, Manifest, Source};
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -121,6 +112,9 @@ pub fn render(spec: &Spec, options: &Options) -> Result<Vec<Rendered>, GenerateE
             detail: format!("{e:#}"),
         };
         let contexts: Vec<Value> = match entry.each {
+            Each::System if entry.stack.as_deref().is_some_and(|s| {
+                system.contexts.iter().all(|c| c.stack != s)
+            }) => Vec::new(),
             Each::System => vec![minijinja::context! { system => system_value.clone() }],
             Each::Context => system
                 .contexts
@@ -193,7 +187,7 @@ pub fn stamp(spec: &Spec, options: &Options) -> Result<crate::plan::Stamp, Gener
         overrides: options.templates.clone(),
     };
     Ok(crate::plan::Stamp {
-        spec_hash: crate::plan::lock::hash(spec_json.as_bytes()),
+        spec_hash: crate::digest::hash(spec_json.as_bytes()),
         spec_json,
         templates_hash: source.hash()?,
     })

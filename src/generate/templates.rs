@@ -9,11 +9,11 @@ use minijinja::{AutoEscape, Environment, UndefinedBehavior, syntax::SyntaxConfig
 use serde::Deserialize;
 
 use super::GenerateError;
+pub use crate::plan::Policy;
 
-/// The templates shipped in the binary (the reference prototype is not part of the set).
+/// The templates shipped in the binary.
 #[derive(rust_embed::Embed)]
 #[folder = "templates/"]
-#[exclude = "rust-axum/prototype/*"]
 struct Embedded;
 
 /// Where a template's text comes from.
@@ -71,21 +71,8 @@ impl Source {
             all.push(0);
             all.extend_from_slice(text.as_bytes());
         }
-        Ok(crate::plan::lock::hash(&all))
+        Ok(crate::digest::hash(&all))
     }
-}
-
-/// How a generated file is treated when the system is generated again.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Policy {
-    /// Always rewritten; marked as generated.
-    #[default]
-    Managed,
-    /// Merged with the user's edits (3-way) on regeneration.
-    Merge,
-    /// Created if missing, never touched again: the user's code.
-    Once,
 }
 
 /// Which contexts a per-context entry applies to.
@@ -105,7 +92,8 @@ pub struct Entry {
     pub path: String,
     #[serde(default = "system")]
     pub each: Each,
-    /// Only for contexts of this stack.
+    /// Only for contexts of this stack; a system entry only when some context is of it. Implied
+    /// by a stack's own manifest fragment.
     #[serde(default)]
     pub stack: Option<String>,
     /// Only for contexts where this expression is true (`ctx.calls`).
@@ -126,14 +114,45 @@ pub struct Manifest {
 }
 
 impl Manifest {
+    /// The stack-neutral `manifest.yaml` followed by each stack's fragment,
+    /// `<stack folder>/manifest.yaml`, whose entries are for that stack only.
     pub fn load(source: &Source) -> Result<Self, GenerateError> {
-        let text = source
-            .read("manifest.yaml")?
-            .ok_or(GenerateError::NoManifest)?;
-        let value =
-            crate::spec::load::parse(&text).map_err(|e| GenerateError::Manifest(e.to_string()))?;
+        let mut manifest = Self::parse(
+            "manifest.yaml",
+            &source
+                .read("manifest.yaml")?
+                .ok_or(GenerateError::NoManifest)?,
+        )?;
+        for def in crate::stack::all() {
+            let name = format!("{}/manifest.yaml", def.templates);
+            let Some(text) = source.read(&name)? else {
+                continue;
+            };
+            for mut entry in Self::parse(&name, &text)?.files {
+                let stack = def.stack.as_str();
+                if entry.stack.get_or_insert_with(|| stack.to_owned()) != stack {
+                    return Err(GenerateError::Manifest(format!(
+                        "{name}: {} is for stack {stack} only",
+                        entry.template
+                    )));
+                }
+                manifest.files.push(entry);
+            }
+        }
+        Ok(manifest)
+    }
+
+    /// Errors in a stack's fragment name the fragment (the message already names `manifest.yaml`).
+    fn parse(name: &str, text: &str) -> Result<Self, GenerateError> {
+        let here = if name == "manifest.yaml" {
+            String::new()
+        } else {
+            format!("{name}: ")
+        };
+        let value = crate::spec::load::parse(text)
+            .map_err(|e| GenerateError::Manifest(format!("{here}{e}")))?;
         serde_path_to_error::deserialize(value)
-            .map_err(|e| GenerateError::Manifest(format!("{}: {}", e.path(), e.inner())))
+            .map_err(|e| GenerateError::Manifest(format!("{here}{}: {}", e.path(), e.inner())))
     }
 }
 

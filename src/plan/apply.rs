@@ -12,10 +12,10 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::Policy;
 use super::lock::{self, Lock, LockedFile};
 use super::paths::{check_inside, check_not_in_the_way};
 use super::{Action, OnConflict, Plan, PlanError};
-use crate::generate::templates::Policy;
 
 /// The transaction directory, relative to the output directory.
 pub const TXN_DIR: &str = ".msaforge/txn";

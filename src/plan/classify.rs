@@ -8,8 +8,7 @@ use similar::{ConflictStyle, TextMerge};
 
 use super::lock::{self, Lock, LockedFile, OnDisk};
 use super::{Action, Change, Plan, PlanError, Stamp, apply};
-use crate::generate::Rendered;
-use crate::generate::templates::Policy;
+use super::{Policy, Rendered};
 
 /// Plans regenerating `files` into `out`. With `force`, edited managed files and files the user
 /// deleted are planned to be written again instead of stopping or staying deleted.

@@ -9,10 +9,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use super::PlanError;
-use crate::generate::templates::Policy;
+use super::Policy;
 
 /// The directory msaforge owns inside an output directory.
 pub const STATE_DIR: &str = ".msaforge";
@@ -67,17 +66,7 @@ impl Lock {
     }
 }
 
-/// `sha256:<hex>` of some bytes.
-pub fn hash(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    let mut out = String::with_capacity(7 + 64);
-    out.push_str("sha256:");
-    for b in digest {
-        use std::fmt::Write as _;
-        let _ = write!(out, "{b:02x}");
-    }
-    out
-}
+pub use crate::digest::hash;
 
 /// The short form of a hash for messages and conflict labels: `sha256:0123abcd` -> `0123abcd`.
 pub fn short(hash: &str) -> &str {

@@ -10,6 +10,7 @@ pub mod apply;
 mod classify;
 pub mod lock;
 mod paths;
+mod rendered;
 pub mod report;
 pub mod verify;
 
@@ -17,9 +18,9 @@ use miette::Diagnostic;
 use serde::Serialize;
 use thiserror::Error;
 
-use crate::generate::templates::Policy;
 pub use classify::make;
 use lock::OnDisk;
+pub use rendered::{Policy, Rendered};
 
 /// What regenerating does to one file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -199,7 +199,7 @@ struct JsonPlan<'a> {
 #[derive(Serialize)]
 struct JsonFile<'a> {
     path: &'a str,
-    policy: crate::generate::templates::Policy,
+    policy: super::Policy,
     action: Action,
     #[serde(skip_serializing_if = "is_zero")]
     conflicts: usize,
@@ -310,7 +310,7 @@ pub fn problems(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::generate::templates::Policy;
+    use crate::plan::Policy;
     use crate::plan::lock::OnDisk;
 
     fn edited(current: OnDisk) -> Change {

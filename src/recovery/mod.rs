@@ -34,38 +34,56 @@ pub fn level(spec: &Spec, i: usize) -> DrLevel {
 /// For each node, the worst (largest) value reachable through the graph's edges, with the chain
 /// that leads to it (starting at the node itself). Nodes on a cycle are cut where the cycle closes.
 pub fn worst_through(graph: &Graph, own: &[Millis]) -> Vec<(Millis, Vec<usize>)> {
+    let worst = worst_next(graph, own);
+    (0..worst.len())
+        .map(|v| {
+            let mut chain = vec![v];
+            let mut at = v;
+            while let Some(next) = worst[at].1 {
+                chain.push(next);
+                at = next;
+            }
+            (worst[v].0, chain)
+        })
+        .collect()
+}
+
+/// `worst_through` without the chains: each node's worst value and the next node on the way to
+/// it (none when its own value is the worst). Memory linear in the graph, where the chains of a
+/// long line of calls are quadratic.
+pub fn worst_next(graph: &Graph, own: &[Millis]) -> Vec<(Millis, Option<usize>)> {
     fn visit(
         g: &Graph,
         own: &[Millis],
         v: usize,
-        memo: &mut Vec<Option<(Millis, Vec<usize>)>>,
+        memo: &mut Vec<Option<(Millis, Option<usize>)>>,
         visiting: &mut Vec<bool>,
-    ) -> (Millis, Vec<usize>) {
-        if let Some(done) = &memo[v] {
-            return done.clone();
+    ) -> Millis {
+        if let Some((value, _)) = memo[v] {
+            return value;
         }
-        let mine = (own[v], vec![v]);
         if visiting[v] {
-            return mine; // a cycle: reported by MSA101, cut here
+            return own[v]; // a cycle: reported by MSA101, cut here
         }
         visiting[v] = true;
-        let mut best = mine;
+        let mut best = (own[v], None);
         for &(t, _) in &g.edges[v] {
-            let (value, chain) = visit(g, own, t, memo, visiting);
+            let value = visit(g, own, t, memo, visiting);
             if value > best.0 {
-                best = (value, std::iter::once(v).chain(chain).collect());
+                best = (value, Some(t));
             }
         }
         visiting[v] = false;
-        memo[v] = Some(best.clone());
-        best
+        memo[v] = Some(best);
+        best.0
     }
     let n = graph.edges.len();
     let mut memo = vec![None; n];
     let mut visiting = vec![false; n];
-    (0..n)
-        .map(|v| visit(graph, own, v, &mut memo, &mut visiting))
-        .collect()
+    for v in 0..n {
+        visit(graph, own, v, &mut memo, &mut visiting);
+    }
+    memo.into_iter().map(Option::unwrap_or_default).collect()
 }
 
 /// Each context's effective RTO: the worst declared RTO reachable through critical synchronous calls,
@@ -75,6 +93,14 @@ pub fn effective_rto(spec: &Spec) -> Vec<(Millis, Vec<usize>)> {
         .map(|i| level(spec, i).rto)
         .collect();
     worst_through(&Graph::new(spec, true), &own)
+}
+
+/// `effective_rto` as the next context on the way to the worst one (see `worst_next`).
+pub fn effective_rto_next(spec: &Spec) -> Vec<(Millis, Option<usize>)> {
+    let own: Vec<Millis> = (0..spec.contexts.len())
+        .map(|i| level(spec, i).rto)
+        .collect();
+    worst_next(&Graph::new(spec, true), &own)
 }
 
 /// Each context's effective RPO: after a disaster it works on data as old as the worst recovery

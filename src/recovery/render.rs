@@ -7,21 +7,12 @@ use clap::ValueEnum;
 
 use super::Plan;
 use crate::lang::Lang;
-use crate::spec::model::Strategy;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     #[default]
     Human,
     Json,
-}
-
-pub fn strategy_name(s: Strategy) -> &'static str {
-    match s {
-        Strategy::ActiveActive => "active-active",
-        Strategy::ActiveStandby => "active-standby",
-        Strategy::BackupRestore => "backup-restore",
-    }
 }
 
 /// The plan as pretty JSON with a final newline.
@@ -71,7 +62,7 @@ pub fn human(plan: &Plan, lang: Lang) -> String {
     let mut out = tr!(
         lang,
         "DR plan of `{system}` (RTO/RPO from the spec and msaforge's grade table; effective = through critical sync calls)\n\n",
-        "`{system}`의 재해복구 계획 (RTO/RPO는 spec과 msaforge 등급표 기준, 실효값은 결정적 동기 호출을 따라 계산)\n\n"
+        "`{system}`의 재해복구 계획 (RTO/RPO는 spec과 msaforge 등급표 기준, 실효값은 필수 동기 호출을 따라 계산)\n\n"
     );
     let mut rows = vec![
         lang.pick(
@@ -117,8 +108,8 @@ pub fn human(plan: &Plan, lang: Lang) -> String {
             } else {
                 format!("{}*", c.grade)
             },
-            strategy_name(c.strategy).to_owned(),
-            format!("{:?}", c.store).to_lowercase(),
+            c.strategy.as_str().to_owned(),
+            c.store.as_str().to_owned(),
             c.rto.clone(),
             c.rpo.clone(),
             via(&c.effective_rto, &c.rto_via),

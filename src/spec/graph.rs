@@ -112,11 +112,12 @@ impl Graph {
         false
     }
 
-    /// The longest chain of calls starting at each node, as the list of nodes after it
-    /// (only meaningful on a graph without cycles; nodes in cycles get an empty chain).
-    pub fn longest_chains(&self) -> Vec<Vec<usize>> {
+    /// The longest chain of calls starting at each node: its length in hops and the first node
+    /// after it (only meaningful on a graph without cycles; nodes in cycles get no chain). Follow
+    /// `next` for the chain itself: storing each node's whole chain is quadratic on a long line.
+    pub fn longest_chains(&self) -> Vec<(usize, Option<usize>)> {
         let n = self.edges.len();
-        let mut memo: Vec<Option<Vec<usize>>> = vec![None; n];
+        let mut memo: Vec<Option<(usize, Option<usize>)>> = vec![None; n];
         let mut visiting = vec![false; n];
         for v in 0..n {
             self.longest_from(v, &mut memo, &mut visiting);
@@ -127,27 +128,31 @@ impl Graph {
     fn longest_from(
         &self,
         v: usize,
-        memo: &mut Vec<Option<Vec<usize>>>,
+        memo: &mut Vec<Option<(usize, Option<usize>)>>,
         visiting: &mut Vec<bool>,
-    ) -> Vec<usize> {
-        if let Some(done) = &memo[v] {
-            return done.clone();
+    ) -> usize {
+        if let Some((len, _)) = memo[v] {
+            return len;
         }
         if visiting[v] {
-            return Vec::new();
+            return 0;
         }
         visiting[v] = true;
-        let mut best: Vec<usize> = Vec::new();
+        let mut best = (0, None);
         for &(t, _) in &self.edges[v] {
-            let mut chain = vec![t];
-            chain.extend(self.longest_from(t, memo, visiting));
-            if chain.len() > best.len() {
-                best = chain;
+            let len = 1 + self.longest_from(t, memo, visiting);
+            if len > best.0 {
+                best = (len, Some(t));
             }
         }
         visiting[v] = false;
-        memo[v] = Some(best.clone());
-        best
+        memo[v] = Some(best);
+        best.0
+    }
+
+    /// The nodes after `v` on its longest chain, from `longest_chains`.
+    pub fn chain_after(chains: &[(usize, Option<usize>)], v: usize) -> Vec<usize> {
+        std::iter::successors(chains[v].1, |&t| chains[t].1).collect()
     }
 }
 
@@ -207,8 +212,9 @@ mod tests {
     #[test]
     fn longest_chain_follows_the_deepest_branch() {
         let chains = graph(&[&[1, 3], &[2], &[], &[]]).longest_chains();
-        assert_eq!(chains[0], vec![1, 2]);
-        assert!(chains[2].is_empty());
+        assert_eq!(Graph::chain_after(&chains, 0), vec![1, 2]);
+        assert_eq!(chains[0].0, 2);
+        assert!(Graph::chain_after(&chains, 2).is_empty());
     }
 
     #[test]

@@ -8,8 +8,11 @@ pub mod load;
 pub mod model;
 pub mod names;
 pub mod path;
+pub mod recursion;
 pub mod resolve;
 mod source;
+mod types;
+mod vocab;
 mod yaml;
 
 pub use load::{Place, Source, SourceMap};

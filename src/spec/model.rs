@@ -7,6 +7,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::names::{CamelName, Duration, JavaPackage, KebabName, PascalName, SnakeName, ValueName};
+pub use super::vocab::{Exposure, Method, Stack, Store, Strategy, WriteStrategy};
 
 /// A msaforge spec, format version 1.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -127,32 +128,6 @@ pub struct DrProfile {
     pub rpo: Duration,
 }
 
-/// How a context survives the loss of a site.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum Strategy {
-    /// Two or more sites serve at the same time (mirror site).
-    ActiveActive,
-    /// A hot standby site takes over (hot site).
-    ActiveStandby,
-    /// Restore from backups in another site (warm or cold site).
-    BackupRestore,
-}
-
-/// Write coordination for active-active contexts with a stateful store.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum WriteStrategy {
-    /// One writable primary at a time; the other site holds a replica and forwards writes.
-    SinglePrimary,
-    /// Data is partitioned so that each site writes its own keys.
-    Partitioned,
-    /// Conflict-free replicated data (CRDTs, last-writer-wins by design).
-    ConflictFree,
-}
-
 /// Thresholds of the rules. An SI firm can ship one policy for all its projects.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -228,26 +203,6 @@ pub struct Context {
     pub calls: Vec<Call>,
 }
 
-/// Technology stack of a generated service.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum Stack {
-    /// Rust with axum and tokio.
-    #[default]
-    RustAxum,
-    /// Java 17 with Spring Boot 3 (Maven).
-    SpringBoot,
-}
-
-impl Stack {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Stack::RustAxum => "rust-axum",
-            Stack::SpringBoot => "spring-boot",
-        }
-    }
-}
-
 /// The datastore a context owns.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -259,17 +214,6 @@ pub struct Data {
     /// Tables (or collections, or key prefixes) this context owns. No other context may claim them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tables: Vec<SnakeName>,
-}
-
-/// Kind of datastore.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum Store {
-    Postgres,
-    Mysql,
-    Mongodb,
-    Redis,
-    None,
 }
 
 /// A type of the context's model.
@@ -334,47 +278,6 @@ pub struct Operation {
     pub timeout: Option<Duration>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-}
-
-/// HTTP method.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(rename_all = "UPPERCASE")]
-pub enum Method {
-    Get,
-    Post,
-    Put,
-    Patch,
-    Delete,
-}
-
-impl Method {
-    /// GET, PUT and DELETE may be retried safely (RFC 9110 section 9.2.2).
-    pub fn is_idempotent(self) -> bool {
-        matches!(self, Method::Get | Method::Put | Method::Delete)
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Method::Get => "GET",
-            Method::Post => "POST",
-            Method::Put => "PUT",
-            Method::Patch => "PATCH",
-            Method::Delete => "DELETE",
-        }
-    }
-}
-
-/// Who may call an operation.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum Exposure {
-    /// Routed through the gateway.
-    #[default]
-    Public,
-    /// Reachable only by other contexts inside the system.
-    Internal,
 }
 
 /// Asynchronous messages.

@@ -357,3 +357,36 @@ fn man_pages_cover_every_command_and_are_deterministic() {
         );
     }
 }
+
+/// `--lang ko` covers I/O errors and refusals too, with the same exit codes.
+#[test]
+fn refusals_and_io_errors_speak_korean() {
+    let missing = Msaforge::new()
+        .args(["check", "--lang", "ko", "no-such-spec.yaml"])
+        .run();
+    missing.code(2);
+    assert!(
+        missing.stderr().contains("읽을 수 없습니다"),
+        "{}",
+        missing.text()
+    );
+    let foreign = tempfile::tempdir().expect("temp dir");
+    std::fs::write(foreign.path().join("notes.txt"), "mine").expect("a file of the user's");
+    let refused = Msaforge::new()
+        .args([
+            "generate",
+            "--lang",
+            "ko",
+            "examples/records-archive.yaml",
+            "-o",
+        ])
+        .arg(foreign.path())
+        .run();
+    refused.code(3);
+    assert!(refused.stderr().contains("--force"), "{}", refused.text());
+    assert!(
+        !refused.stderr().contains("is not empty"),
+        "{}",
+        refused.text()
+    );
+}

@@ -18,7 +18,7 @@ use crate::harness::{
     GATEWAY, Processes, ROOT, assert_free, assert_not_implemented, build, generate, get, json,
     local, ports, required_tool, start_gateway, wait_for,
 };
-/// The example's contexts in spec order, with their local ports (`view::BASE_PORT` + index):
+/// The example's contexts in spec order, with their local ports (`stack::common::BASE_PORT` + index):
 /// each service's default `PORT`, the port the gateway routes to, and the default peer URL.
 const SERVICES: [(&str, u16); 4] = [
     ("placement", 18_081),

@@ -89,6 +89,9 @@ fn korean_messages() {
         "MSA201-dr-inversion.yaml",
         "MSA002-unknown-key.yaml",
         "MSA101-cycle.yaml",
+        "MSA001-tab-indent.yaml",
+        "MSA004-wrong-type.yaml",
+        "MSA010-after-korean-text.yaml",
     ] {
         let path = format!(
             "{}/tests/fixtures/check/{fixture}",
@@ -152,4 +155,40 @@ fn every_rule_has_a_fixture_that_triggers_it() {
         unknown.is_empty(),
         "fixtures expect codes of no rule: {unknown:?}"
     );
+}
+
+/// The human report's `file:line:col` is the JSON's for every finding of every fixture, also
+/// after Korean text on the line (both count characters).
+#[test]
+fn human_and_json_columns_agree() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).expect("fixtures").flatten() {
+        let bytes = std::fs::read(entry.path()).expect("fixture is readable");
+        let report = check::check_bytes("spec.yaml", &bytes, &check::Options::default());
+        for finding in &report.findings {
+            let Some(place) = report.place(finding) else {
+                continue;
+            };
+            // Alone, without related places, its snippet is the first and only one.
+            let mut alone = finding.clone();
+            alone.related.clear();
+            let one = check::Report {
+                source: report.source.clone(),
+                map: report.map.clone(),
+                findings: vec![alone],
+                spec: None,
+            };
+            let human = render::human(&one, Lang::En, false);
+            let header = format!("[spec.yaml:{}:{}]", place.line, place.column);
+            assert!(
+                human.contains(&header),
+                "{}: {} at {header} in JSON, but:\n{human}",
+                entry.path().display(),
+                finding.code()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "only {checked} findings compared");
 }

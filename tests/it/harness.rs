@@ -22,7 +22,7 @@ pub const BUILD_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 pub const START_TIMEOUT: Duration = Duration::from_secs(90);
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 
-/// Every generated system listens on the gateway port and on `view::BASE_PORT` onwards: one at a
+/// Every generated system listens on the gateway port and on `stack::common::BASE_PORT` onwards: one at a
 /// time, also across test processes (two checkouts tested at once on one machine). Hold the guard
 /// for the whole test: a mutex for this process and an OS file lock for the others, both released
 /// when it drops (the OS releases the file lock when a killed process exits). A test that only

@@ -21,7 +21,7 @@ use crate::harness::{
 };
 
 const EXAMPLE: &str = "civil-petition.yaml";
-/// The example's contexts in spec order with their local ports (`view::BASE_PORT` + index).
+/// The example's contexts in spec order with their local ports (`stack::common::BASE_PORT` + index).
 const PETITIONS: (&str, u16) = ("petitions", 18_081);
 const CITIZENS: (&str, u16) = ("citizens", 18_082);
 /// `tests/fixtures/e2e/PetitionsController.java`: the petitioner it looks up.
@@ -40,6 +40,11 @@ pub fn java_tools() -> Option<PathBuf> {
 /// `mvn -B -q package` in `project`, its output in `log`; fails with the log's tail.
 pub fn package(mvn: &Path, project: &Path, log: &Path) {
     maven(mvn, "package", project, log);
+}
+
+/// `mvn -B -q compile` in `project`, its output in `log`; fails with the log's tail.
+pub fn compile(mvn: &Path, project: &Path, log: &Path) {
+    maven(mvn, "compile", project, log);
 }
 
 /// `mvn -B -q <goal>` in `project`, its output in `log`; fails with the log's tail. One Maven at

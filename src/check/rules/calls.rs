@@ -5,6 +5,7 @@
 //! The call graph itself lives in `spec::graph` (shared with the DR analysis).
 
 use crate::check::format::MSA006;
+use crate::check::list::{MAX_RELATED, chained};
 use crate::check::{Finding, Rule, Severity, Text};
 use crate::lang::Lang;
 use crate::spec::graph::Graph;
@@ -121,7 +122,7 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
     for cycle in &cycles {
         let mut names: Vec<&str> = cycle.iter().map(|&i| name(i)).collect();
         names.push(name(cycle[0]));
-        let shown = names.join(" -> ");
+        let shown = chained(&names, lang);
         let first = cycle[0];
         let next = *cycle.get(1).unwrap_or(&first);
         let call = spec.contexts[first]
@@ -132,7 +133,7 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
         let mut finding = Finding::new(&MSA101, ctx(first).key("calls").index(call), tr!(lang, "synchronous calls form a cycle: {shown}", "동기 호출이 순환합니다: {shown}"))
             .help(tr!(lang, "break the cycle: replace one call with an event, or move the shared logic into one context", "순환을 끊으세요: 호출 하나를 이벤트로 바꾸거나 공유 로직을 한 컨텍스트로 옮기세요"));
         // Every further hop, including the one that closes the cycle.
-        for (n, &from) in cycle.iter().enumerate().skip(1) {
+        for (n, &from) in cycle.iter().enumerate().skip(1).take(MAX_RELATED) {
             let to = cycle[(n + 1) % cycle.len()];
             if let Some(k) = spec.contexts[from]
                 .calls
@@ -164,14 +165,14 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
                 .for_each(|&(t, _)| called[t] = true);
             called
         };
-        for (start, chain) in chains.iter().enumerate() {
-            if chain.len() > limit && !called[start] {
-                let hops = chain.len();
-                let shown = std::iter::once(start)
+        for (start, &(hops, _)) in chains.iter().enumerate() {
+            if hops > limit && !called[start] {
+                let chain = Graph::chain_after(&chains, start);
+                let names: Vec<&str> = std::iter::once(start)
                     .chain(chain.iter().copied())
                     .map(name)
-                    .collect::<Vec<_>>()
-                    .join(" -> ");
+                    .collect();
+                let shown = chained(&names, lang);
                 let k = spec.contexts[start]
                     .calls
                     .iter()

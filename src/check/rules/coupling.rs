@@ -1,12 +1,14 @@
 //! Coupling rules from the microservice smell literature: two contexts that share a database or
 //! a table (shared persistence), or model the same types (inappropriate intimacy).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
+use crate::check::list::{MAX_RELATED, listed, repeats};
 use crate::check::{Finding, Rule, Severity, Text};
 use crate::lang::Lang;
-use crate::spec::Spec;
 use crate::spec::model::Store;
+use crate::spec::resolve::TypeDef;
+use crate::spec::{Path, Spec};
 
 use super::ctx;
 
@@ -55,137 +57,239 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
     intimacy(spec, lang, out);
 }
 
+/// One finding per database and per table that more than one context claims, at the second
+/// claim, pointing back at the others.
 fn shared_persistence(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
-    let mut tables: HashMap<&str, (usize, usize)> = HashMap::new();
-    let mut databases: HashMap<&str, usize> = HashMap::new();
-    for (i, c) in spec.contexts.iter().enumerate() {
-        if c.data.store == Store::None {
-            continue;
-        }
-        if let Some(&j) = databases.get(c.data.database.as_str()) {
-            let db = &c.data.database;
-            let other = &spec.contexts[j].name;
-            out.push(
-                Finding::new(
-                    &MSA103,
-                    ctx(i).key("data").key("database"),
-                    tr!(
-                        lang,
-                        "database `{db}` is also used by `{other}`: shared persistence",
-                        "데이터베이스 `{db}`를 `{other}`도 사용합니다: 공유 영속성"
-                    ),
-                )
-                .help(tr!(
+    let stateful: Vec<usize> = (0..spec.contexts.len())
+        .filter(|&i| spec.contexts[i].data.store != Store::None)
+        .collect();
+    let databases = repeats(
+        stateful
+            .iter()
+            .map(|&i| spec.contexts[i].data.database.as_str()),
+    );
+    for group in databases {
+        let claims: Vec<usize> = group.iter().map(|&g| stateful[g]).collect();
+        let db = &spec.contexts[claims[0]].data.database;
+        let path = |i: usize| ctx(i).key("data").key("database");
+        let users = |i: usize| {
+            tr!(
+                lang,
+                "`{}` uses it here",
+                "`{}`가 여기서 사용",
+                spec.contexts[i].name
+            )
+        };
+        let others: Vec<String> = claims
+            .iter()
+            .filter(|&&i| i != claims[1])
+            .map(|&i| format!("`{}`", spec.contexts[i].name))
+            .collect();
+        let others = listed(&others, lang);
+        out.push(related_all(
+            Finding::new(
+                &MSA103,
+                path(claims[1]),
+                tr!(
                     lang,
-                    "give each context its own database; share data through its API or events",
-                    "컨텍스트마다 자기 데이터베이스를 두고, 데이터는 API나 이벤트로 공유하세요"
-                ))
-                .related(
-                    ctx(j).key("data").key("database"),
-                    tr!(lang, "`{other}` uses it here", "`{other}`가 여기서 사용"),
+                    "database `{db}` is also used by {others}: shared persistence",
+                    "데이터베이스 `{db}`를 {others}도 사용합니다: 공유 영속성"
                 ),
-            );
-        } else {
-            databases.insert(&c.data.database, i);
-        }
-        for (t, table) in c.data.tables.iter().enumerate() {
-            match tables.get(table.as_str()) {
-                Some(&(j, u)) if j != i => {
-                    let other = &spec.contexts[j].name;
-                    out.push(
-                        Finding::new(&MSA103, ctx(i).key("data").key("tables").index(t), tr!(lang, "table `{table}` is also claimed by `{other}`: shared persistence", "테이블 `{table}`을(를) `{other}`도 소유합니다: 공유 영속성"))
-                            .help(tr!(lang, "one context owns each table; the other reads through the owner's API, or keeps its own copy fed by events", "테이블은 한 컨텍스트만 소유합니다. 다른 쪽은 소유자의 API로 읽거나 이벤트로 자기 사본을 유지하세요"))
-                            .related(ctx(j).key("data").key("tables").index(u), tr!(lang, "claimed by `{other}` here", "`{other}`가 여기서 소유")),
-                    );
-                }
-                Some(_) => {}
-                None => {
-                    tables.insert(table, (i, t));
-                }
+            )
+            .help(tr!(
+                lang,
+                "give each context its own database; share data through its API or events",
+                "컨텍스트마다 자기 데이터베이스를 두고, 데이터는 API나 이벤트로 공유하세요"
+            )),
+            claims
+                .iter()
+                .filter(|&&i| i != claims[1])
+                .map(|&i| (path(i), users(i))),
+        ));
+    }
+    // Each (context, table) once: a table listed twice by one context is MSA012's.
+    let mut claims: Vec<(usize, usize)> = Vec::new();
+    for &i in &stateful {
+        for (t, table) in spec.contexts[i].data.tables.iter().enumerate() {
+            if !spec.contexts[i].data.tables[..t].contains(table) {
+                claims.push((i, t));
             }
         }
     }
-}
-
-/// A type's identity for overlap: its name, and its field names when it has at least three.
-fn signatures(c: &crate::spec::resolve::Context) -> (BTreeSet<String>, BTreeSet<Vec<String>>) {
-    let names = c
-        .types
-        .iter()
-        .map(|t| t.name.to_ascii_lowercase())
-        .collect();
-    let shapes = c
-        .types
-        .iter()
-        .filter(|t| t.fields.len() >= 3)
-        .map(|t| {
-            let mut f: Vec<String> = t.fields.iter().map(|f| f.name.clone()).collect();
-            f.sort();
-            f
-        })
-        .collect();
-    (names, shapes)
-}
-
-fn intimacy(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
-    let sigs: Vec<_> = spec.contexts.iter().map(signatures).collect();
-    // Only pairs that share a type name or shape can overlap: index them instead of comparing all pairs.
-    let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, (names, shapes)) in sigs.iter().enumerate() {
-        for n in names {
-            by_key.entry(format!("n:{n}")).or_default().push(i);
-        }
-        for s in shapes {
-            by_key
-                .entry(format!("s:{}", s.join(",")))
-                .or_default()
-                .push(i);
-        }
+    let table = |&(i, t): &(usize, usize)| spec.contexts[i].data.tables[t].as_str();
+    for group in repeats(claims.iter().map(table)) {
+        let group: Vec<(usize, usize)> = group.iter().map(|&g| claims[g]).collect();
+        let (name, (here, t)) = (table(&group[0]), group[1]);
+        let path = |(i, t): (usize, usize)| ctx(i).key("data").key("tables").index(t);
+        let others: Vec<String> = group
+            .iter()
+            .filter(|c| c.0 != here)
+            .map(|c| format!("`{}`", spec.contexts[c.0].name))
+            .collect();
+        let others = listed(&others, lang);
+        out.push(related_all(
+            Finding::new(&MSA103, path((here, t)), tr!(lang, "table `{name}` is also claimed by {others}: shared persistence", "테이블 `{name}`을(를) {others}도 소유합니다: 공유 영속성"))
+                .help(tr!(lang, "one context owns each table; the other reads through the owner's API, or keeps its own copy fed by events", "테이블은 한 컨텍스트만 소유합니다. 다른 쪽은 소유자의 API로 읽거나 이벤트로 자기 사본을 유지하세요")),
+            group.iter().filter(|c| c.0 != here).map(|&c| (path(c), tr!(lang, "claimed by `{}` here", "`{}`가 여기서 소유", spec.contexts[c.0].name))),
+        ));
     }
-    let mut pairs: BTreeSet<(usize, usize)> = BTreeSet::new();
-    for members in by_key.values() {
-        for (x, &a) in members.iter().enumerate() {
-            for &b in &members[x + 1..] {
-                if a != b {
-                    pairs.insert((a.min(b), a.max(b)));
+}
+
+/// Adds at most `MAX_RELATED` related places.
+fn related_all(mut finding: Finding, places: impl Iterator<Item = (Path, String)>) -> Finding {
+    for (path, label) in places.take(MAX_RELATED) {
+        finding = finding.related(path, label);
+    }
+    finding
+}
+
+/// What identifies a type for overlap: its name (case-insensitive), and its sorted field names
+/// when it has at least three.
+fn keys(t: &TypeDef) -> impl Iterator<Item = String> {
+    let name = format!("n:{}", t.name.to_ascii_lowercase());
+    let shape = (t.fields.len() >= 3).then(|| format!("s:{}", shape_of(t).join(",")));
+    std::iter::once(name).chain(shape)
+}
+
+/// Pairs of contexts whose types overlap too much, joined into groups (connected components): one
+/// finding per group, so 300 copies of one context are one finding, not 44,850.
+fn intimacy(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
+    let n = spec.contexts.len();
+    let size = |i: usize| spec.contexts[i].types.len();
+    // A context with fewer than two types is never intimate: leave it out of the index.
+    let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, c) in spec
+        .contexts
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| size(*i) >= 2)
+    {
+        for t in &c.types {
+            for key in keys(t) {
+                let list = by_key.entry(key).or_default();
+                if list.last() != Some(&i) {
+                    list.push(i);
                 }
             }
         }
     }
     let threshold = spec.policy.intimacy_threshold;
-    for (a, b) in pairs {
-        let (ca, cb) = (&spec.contexts[a], &spec.contexts[b]);
-        let smaller = ca.types.len().min(cb.types.len());
-        if smaller < 2 {
-            continue;
+    let mut groups = UnionFind::new(n);
+    // `shared[b]`: how many of `a`'s types some type of `b` matches; `seen[b]` the last type of
+    // `a` counted for `b`, so a type matching by name and by shape counts once.
+    let (mut shared, mut seen) = (vec![0usize; n], vec![usize::MAX; n]);
+    let mut touched = Vec::new();
+    let mut overlaps: HashMap<(usize, usize), usize> = HashMap::new();
+    for a in (0..n).filter(|&a| size(a) >= 2) {
+        for (t, ty) in spec.contexts[a].types.iter().enumerate() {
+            for key in keys(ty) {
+                for &b in by_key.get(&key).map(Vec::as_slice).unwrap_or_default() {
+                    if b > a && seen[b] != t {
+                        seen[b] = t;
+                        if shared[b] == 0 {
+                            touched.push(b);
+                        }
+                        shared[b] += 1;
+                    }
+                }
+            }
         }
-        let shared = ca
-            .types
-            .iter()
-            .filter(|t| {
-                let shape = shape_of(t);
-                cb.types.iter().any(|u| {
-                    u.name.eq_ignore_ascii_case(&t.name)
-                        || (shape.len() >= 3 && shape == shape_of(u))
-                })
-            })
-            .count();
-        let ratio = shared as f64 / smaller as f64;
-        if ratio > threshold {
-            let pct = (ratio * 100.0).round();
-            let (na, nb) = (&ca.name, &cb.name);
-            out.push(
-                Finding::new(&MSA104, ctx(b).key("types"), tr!(lang, "`{nb}` and `{na}` share {shared} of {smaller} types ({pct}%): inappropriate intimacy", "`{nb}`와 `{na}`가 타입 {smaller}개 중 {shared}개를 공유합니다 ({pct}%): 부적절한 친밀성"))
-                    .at_key()
-                    .help(tr!(lang, "merge the two contexts, or keep only the fields each one really needs under names of its own", "두 컨텍스트를 합치거나, 각자 정말 필요한 필드만 자기 이름으로 두세요"))
-                    .related(ctx(a).key("types"), tr!(lang, "`{na}`'s types", "`{na}`의 타입")),
-            );
+        for b in touched.drain(..) {
+            let ratio = shared[b] as f64 / size(a).min(size(b)) as f64;
+            if ratio > threshold {
+                groups.join(a, b);
+                overlaps.insert((a, b), shared[b]);
+            }
+            (shared[b], seen[b]) = (0, usize::MAX);
         }
+    }
+    for members in groups.groups() {
+        let (a, b) = (members[0], members[1]);
+        let (na, nb) = (&spec.contexts[a].name, &spec.contexts[b].name);
+        let finding = if members.len() == 2 {
+            let smaller = size(a).min(size(b));
+            let shared = overlaps.get(&(a, b)).copied().unwrap_or_default();
+            let pct = (shared as f64 / smaller as f64 * 100.0).round();
+            Finding::new(
+                &MSA104,
+                ctx(b).key("types"),
+                tr!(
+                    lang,
+                    "`{nb}` and `{na}` share {shared} of {smaller} types ({pct}%): inappropriate intimacy",
+                    "`{nb}`와 `{na}`가 타입 {smaller}개 중 {shared}개를 공유합니다 ({pct}%): 부적절한 친밀성"
+                ),
+            )
+        } else {
+            let count = members.len();
+            let pct = (threshold * 100.0).round();
+            let names: Vec<String> = members
+                .iter()
+                .map(|&i| format!("`{}`", spec.contexts[i].name))
+                .collect();
+            let names = listed(&names, lang);
+            Finding::new(
+                &MSA104,
+                ctx(b).key("types"),
+                tr!(
+                    lang,
+                    "{count} contexts model largely the same types, each sharing more than {pct}% of its types with another of them: {names}: inappropriate intimacy",
+                    "컨텍스트 {count}개가 거의 같은 타입을 모델링합니다. 각각 타입의 {pct}% 넘게 다른 하나와 공유합니다: {names}: 부적절한 친밀성"
+                ),
+            )
+        };
+        out.push(related_all(
+            finding
+                .at_key()
+                .help(if members.len() == 2 {
+                    tr!(lang, "merge the two contexts, or keep only the fields each one really needs under names of its own", "두 컨텍스트를 합치거나, 각자 정말 필요한 필드만 자기 이름으로 두세요")
+                } else {
+                    tr!(lang, "merge the contexts, or keep only the fields each one really needs under names of its own", "컨텍스트들을 합치거나, 각자 정말 필요한 필드만 자기 이름으로 두세요")
+                }),
+            members.iter().filter(|&&i| i != b).map(|&i| {
+                (ctx(i).key("types"), tr!(lang, "`{}`'s types", "`{}`의 타입", spec.contexts[i].name))
+            }),
+        ));
     }
 }
 
-fn shape_of(t: &crate::spec::resolve::TypeDef) -> Vec<&str> {
+fn shape_of(t: &TypeDef) -> Vec<&str> {
     let mut f: Vec<&str> = t.fields.iter().map(|f| f.name.as_str()).collect();
     f.sort_unstable();
     f
+}
+
+/// Disjoint sets of context indices.
+struct UnionFind {
+    parent: Vec<usize>,
+}
+
+impl UnionFind {
+    fn new(n: usize) -> Self {
+        UnionFind {
+            parent: (0..n).collect(),
+        }
+    }
+
+    fn root(&mut self, mut i: usize) -> usize {
+        while self.parent[i] != i {
+            self.parent[i] = self.parent[self.parent[i]];
+            i = self.parent[i];
+        }
+        i
+    }
+
+    fn join(&mut self, a: usize, b: usize) {
+        let (ra, rb) = (self.root(a), self.root(b));
+        self.parent[ra.max(rb)] = ra.min(rb);
+    }
+
+    /// Every set of two or more, each sorted, ordered by its smallest member.
+    fn groups(mut self) -> Vec<Vec<usize>> {
+        let mut by_root = std::collections::BTreeMap::<usize, Vec<usize>>::new();
+        for i in 0..self.parent.len() {
+            let r = self.root(i);
+            by_root.entry(r).or_default().push(i);
+        }
+        by_root.into_values().filter(|g| g.len() > 1).collect()
+    }
 }

@@ -3,9 +3,10 @@
 //!
 //! The effective RTO itself is computed by `crate::recovery`, shared with `msaforge dr` and the DR plan.
 
+use crate::check::list::chained;
 use crate::check::{Finding, Rule, Severity, Text};
 use crate::lang::Lang;
-use crate::recovery::{effective_rto, level};
+use crate::recovery::{effective_rto_next, level};
 use crate::spec::model::Strategy;
 use crate::spec::resolve::DrLevel;
 use crate::spec::{Path, Spec};
@@ -19,7 +20,7 @@ pub static MSA201: Rule = Rule {
     heuristic: false,
     title: Text {
         en: "A context's declared RTO is better than its effective RTO: the worst declared RTO along its critical synchronous calls.",
-        ko: "선언한 RTO가 실효 RTO(결정적 동기 호출을 따라간 가장 나쁜 RTO)보다 좋습니다.",
+        ko: "선언한 RTO가 실효 RTO(필수 동기 호출을 따라간 가장 나쁜 RTO)보다 좋습니다.",
     },
     why: Text {
         en: "A service cannot be back before the services it cannot work without. The September 2025 national data centre fire showed it: recovery took 95 days largely because linked systems had to come back together.",
@@ -27,7 +28,7 @@ pub static MSA201: Rule = Rule {
     },
     fix: Text {
         en: "Raise the callee's grade, or make the call non-critical with a fallback (cache, queue, degraded mode).",
-        ko: "피호출자의 등급을 올리거나, 대체 경로(캐시, 큐, 축소 운영)를 두고 호출을 비결정적으로 바꾸세요.",
+        ko: "피호출자의 등급을 올리거나, 대체 경로(캐시, 큐, 축소 운영)를 두고 호출을 필수가 아닌 호출로 바꾸세요.",
     },
     source: "행정기관 및 공공기관 정보시스템 구축·운영 지침 제48조의2 (정보시스템 등급제); msaforge's effective-RTO rule",
 };
@@ -118,7 +119,7 @@ fn norm(grade: u8) -> u8 {
 }
 
 pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
-    let effective = effective_rto(spec);
+    let effective = effective_rto_next(spec);
     for (i, c) in spec.contexts.iter().enumerate() {
         let at = ctx(i).key("dr");
         let Some(dr) = c.dr else {
@@ -129,18 +130,19 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
             );
             continue;
         };
-        let (eff, chain) = &effective[i];
-        if dr.rto < *eff {
-            let shown = chain
-                .iter()
-                .map(|&j| format!("{} (RTO {})", spec.contexts[j].name, level(spec, j).rto))
-                .collect::<Vec<_>>()
-                .join(" -> ");
+        let eff = effective[i].0;
+        if dr.rto < eff {
+            let mut chain = vec![i];
+            while let Some(next) = effective[chain[chain.len() - 1]].1 {
+                chain.push(next);
+            }
+            let hops: Vec<Hop<'_>> = chain.iter().map(|&j| Hop(spec, j)).collect();
+            let shown = chained(&hops, lang);
             let (rto, name) = (dr.rto, &c.name);
             let last = chain.last().map_or(name, |&j| &spec.contexts[j].name);
-            let mut finding = Finding::new(&MSA201, at.clone(), tr!(lang, "DR inversion: `{name}` promises RTO {rto} but depends critically on a slower recovery, so its effective RTO is {eff}: {shown}", "DR 역전: `{name}`은(는) RTO {rto}를 약속하지만 더 느리게 복구되는 대상에 결정적으로 의존하여 실효 RTO가 {eff}입니다: {shown}"))
+            let mut finding = Finding::new(&MSA201, at.clone(), tr!(lang, "DR inversion: `{name}` promises RTO {rto} but depends critically on a slower recovery, so its effective RTO is {eff}: {shown}", "DR 역전: `{name}`은(는) RTO {rto}를 약속하지만 더 느리게 복구되는 대상에 필수로 의존하여 실효 RTO가 {eff}입니다: {shown}"))
                 .at_key()
-                .help(tr!(lang, "raise `{last}`'s grade (or RTO) to match, or make the call non-critical with a fallback (cache, queue, degraded mode)", "`{last}`의 등급(또는 RTO)을 올리거나, 대체 경로(캐시, 큐, 축소 운영)를 두고 호출을 비결정적(critical: false)으로 바꾸세요"));
+                .help(tr!(lang, "raise `{last}`'s grade (or RTO) to match, or make the call non-critical with a fallback (cache, queue, degraded mode)", "`{last}`의 등급(또는 RTO)을 올리거나, 대체 경로(캐시, 큐, 축소 운영)를 두고 호출을 필수가 아닌 호출(`critical: false`)로 바꾸세요"));
             if let Some(&next) = chain.get(1)
                 && let Some(k) = c
                     .calls
@@ -149,7 +151,7 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
             {
                 finding = finding.related(
                     ctx(i).key("calls").index(k),
-                    tr!(lang, "the critical call", "결정적 호출"),
+                    tr!(lang, "the critical call", "필수 호출"),
                 );
             }
             out.push(finding);
@@ -158,7 +160,7 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
         if dr.strategy == Strategy::ActiveActive && c.is_stateful() && dr.write_strategy.is_none() {
             let (name, store) = (&c.name, format!("{:?}", c.data.store).to_lowercase());
             out.push(
-                Finding::new(&MSA204, at, tr!(lang, "`{name}` is active-active with a {store} store but states no write strategy", "`{name}`은(는) {store} 저장소를 쓰는 active-active인데 쓰기 전략이 없습니다"))
+                Finding::new(&MSA204, at, tr!(lang, "`{name}` is active-active with a {store} store but states no write strategy", "`{name}`은(는) `{store}` 저장소를 쓰는 active-active인데 쓰기 전략이 없습니다"))
                     .at_key()
                     .help(tr!(lang, "most databases accept one writer at a time: add `write_strategy: single-primary` (or `partitioned` / `conflict-free` if the data allows)", "대부분의 데이터베이스는 한 번에 한 곳만 씁니다: `write_strategy: single-primary`를 추가하세요 (데이터가 허락하면 `partitioned` / `conflict-free`)")),
             );
@@ -181,10 +183,20 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
             spec,
             level,
             Path::root().key("dr_profiles").index(k),
-            &format!("grade {grade}"),
+            &tr!(lang, "grade {grade}", "{grade}등급"),
             lang,
             out,
         );
+    }
+}
+
+/// A context on a chain, shown with its RTO only when the message shows it.
+struct Hop<'a>(&'a Spec, usize);
+
+impl std::fmt::Display for Hop<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Hop(spec, j) = *self;
+        write!(f, "{} (RTO {})", spec.contexts[j].name, level(spec, j).rto)
     }
 }
 
@@ -227,7 +239,7 @@ fn gateway(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
             spec,
             d,
             Path::root().key("gateway").key("dr"),
-            "gateway",
+            lang.pick("gateway", "게이트웨이"),
             lang,
             out,
         );
@@ -236,11 +248,7 @@ fn gateway(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
 
 fn impossible(spec: &Spec, dr: DrLevel, at: Path, who: &str, lang: Lang, out: &mut Vec<Finding>) {
     let (fastest_rto, fastest_rpo) = spec.policy.strategy_limit(dr.strategy);
-    let strategy = match dr.strategy {
-        Strategy::ActiveActive => "active-active",
-        Strategy::ActiveStandby => "active-standby",
-        Strategy::BackupRestore => "backup-restore",
-    };
+    let strategy = dr.strategy.as_str();
     let stronger = match dr.strategy {
         Strategy::BackupRestore => "active-standby",
         _ => "active-active",

@@ -1,14 +1,18 @@
 //! Field rules: the fields of a type or event (duplicates, names spelt alike, reserved words,
-//! types that point nowhere) and enum fields, which need values that stay distinct in code.
+//! types that point nowhere), enum fields, which need values that stay distinct in code, and
+//! types that hold themselves through required fields only.
 
+use crate::check::list::{MAX_RELATED, chained};
 use crate::check::{Finding, Rule, Severity, Text, did_you_mean};
 use crate::lang::Lang;
 use crate::spec::Path;
-use crate::spec::resolve::{Field, FieldType, Scalar};
+use crate::spec::recursion::infinite_loops;
+use crate::spec::resolve::{Context, Field, Scalar};
 
 use super::references::unknown;
-use super::spelling::{self, Spelling, duplicates};
-use super::structure::keyword;
+use super::reserved::keyword;
+use super::spelling::{self, duplicates};
+use crate::stack::NameKind;
 
 pub static MSA017: Rule = Rule {
     code: "MSA017",
@@ -30,6 +34,55 @@ pub static MSA017: Rule = Rule {
     source: "msaforge spec format",
 };
 
+pub static MSA020: Rule = Rule {
+    code: "MSA020",
+    name: "infinite-type",
+    severity: Severity::Error,
+    heuristic: false,
+    title: Text {
+        en: "Types that hold themselves through required fields only (`Shelf.annex: Shelf`, or `A.b: B` and `B.a: A`): no finite value has them.",
+        ko: "필수 필드만으로 자기 자신을 담는 타입입니다 (`Shelf.annex: Shelf`, 또는 `A.b: B`와 `B.a: A`): 유한한 값이 존재할 수 없습니다.",
+    },
+    why: Text {
+        en: "Every value would need another value of the same type inside it, forever: no request or response can ever be written. Recursive types through an optional field or a list (trees, org charts) are fine and generate in every stack.",
+        ko: "모든 값 안에 같은 타입의 값이 끝없이 또 필요해 어떤 요청이나 응답도 쓸 수 없습니다. 선택 필드나 목록을 거치는 재귀 타입(트리, 조직도)은 괜찮고 모든 스택에서 생성됩니다.",
+    },
+    fix: Text {
+        en: "Make one field of the loop optional (`optional: true`) or a list (`Shelf[]`).",
+        ko: "순환 속 필드 하나를 선택(`optional: true`)이나 목록(`Shelf[]`)으로 바꾸세요.",
+    },
+    source: "Pierce: Types and Programming Languages, 2002, ch. 20 (recursive types); rustc E0072",
+};
+
+/// Loops of required fields between the types of context `c` (at `at`).
+pub(super) fn loops(c: &Context, at: &Path, lang: Lang, out: &mut Vec<Finding>) {
+    for lp in infinite_loops(c) {
+        let step =
+            |&(t, f): &(usize, usize)| format!("{}.{}", c.types[t].name, c.types[t].fields[f].name);
+        let (t0, _) = lp[0];
+        let mut steps: Vec<String> = lp.iter().map(step).collect();
+        steps.push(c.types[t0].name.clone());
+        let (shown, name) = (chained(&steps, lang), &c.types[t0].name);
+        let field_at = |(t, f): (usize, usize)| {
+            at.clone()
+                .key("types")
+                .index(t)
+                .key("fields")
+                .index(f)
+                .key("type")
+        };
+        let mut finding = Finding::new(&MSA020, field_at(lp[0]), tr!(lang, "every `{name}` must hold another `{name}` through required fields ({shown}): no finite value exists", "모든 `{name}`이(가) 필수 필드를 통해 또 다른 `{name}`을(를) 담아야 하므로({shown}) 유한한 값이 없습니다"))
+            .help(tr!(lang, "make one field of the loop optional (`optional: true`) or a list (`{name}[]`)", "순환 속 필드 하나를 선택(`optional: true`)이나 목록(`{name}[]`)으로 바꾸세요"));
+        for &place in lp.iter().skip(1).take(MAX_RELATED) {
+            finding = finding.related(
+                field_at(place),
+                tr!(lang, "the loop goes on here", "순환이 이어지는 곳"),
+            );
+        }
+        out.push(finding);
+    }
+}
+
 pub(super) fn fields(
     fields: &[Field],
     owner: &Path,
@@ -46,7 +99,7 @@ pub(super) fn fields(
     );
     let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
     let at = |i| owner.clone().key("fields").index(i).key("name");
-    spelling::same(&names, at, Spelling::Snake, lang, out);
+    spelling::same(&names, at, NameKind::Member, lang, out);
     for (i, f) in fields.iter().enumerate() {
         let fp = || owner.clone().key("fields").index(i);
         keyword(&f.name, || fp().key("name"), lang, out);
@@ -69,7 +122,7 @@ pub(super) fn fields(
             });
             out.push(finding);
         }
-        if let Some(values) = enum_values(&f.ty)
+        if let Some(values) = f.ty.enum_values()
             && values.is_empty()
         {
             out.push(
@@ -90,20 +143,11 @@ pub(super) fn fields(
                 )),
             );
         }
-        if let Some(values) = enum_values(&f.ty) {
+        if let Some(values) = f.ty.enum_values() {
             duplicates(values.iter().map(String::as_str), fp, "values", lang, out);
             let values: Vec<&str> = values.iter().map(String::as_str).collect();
             let at = |i| fp().key("values").index(i);
-            spelling::same(&values, at, Spelling::Pascal, lang, out);
+            spelling::same(&values, at, NameKind::EnumValue, lang, out);
         }
-    }
-}
-
-/// The values of an enum field (also a list of enums).
-fn enum_values(ty: &FieldType) -> Option<&Vec<String>> {
-    match ty {
-        FieldType::Enum { values } => Some(values),
-        FieldType::List { item } => enum_values(item),
-        _ => None,
     }
 }

@@ -10,7 +10,7 @@ use crate::lang::Lang;
 use crate::spec::Spec;
 
 use super::ctx;
-use super::structure::MSA011;
+use super::reserved::MSA011;
 
 /// Names of generated services and objects that are not contexts. Sorted.
 const TAKEN: &[&str] = &["default-deny", "gateway", "jaeger", "otel-collector"];

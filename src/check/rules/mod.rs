@@ -5,16 +5,17 @@
 //! `ALL` lists every rule (these and the format family of `check::format`): `explain`, SARIF, the
 //! policy's `ignore` list and the design prompt read it.
 
+mod budget;
 mod calls;
 mod coupling;
 mod dr;
+mod entries;
 mod events;
 mod fields;
 mod infra;
-mod java;
 mod references;
+mod reserved;
 mod routes;
-mod rust;
 mod size;
 mod spelling;
 mod structure;
@@ -34,13 +35,16 @@ pub static ALL: &[&Rule] = &[
     &format::MSA006,
     &format::MSA007,
     &format::MSA010,
-    &structure::MSA011,
+    &reserved::MSA011,
     &spelling::MSA012,
     &references::MSA013,
     &structure::MSA014,
     &format::MSA015,
     &format::MSA016,
     &fields::MSA017,
+    &entries::MSA018,
+    &entries::MSA019,
+    &fields::MSA020,
     &calls::MSA101,
     &calls::MSA102,
     &coupling::MSA103,
@@ -55,6 +59,8 @@ pub static ALL: &[&Rule] = &[
     &size::MSA112,
     &calls::MSA113,
     &routes::MSA114,
+    &budget::MSA115,
+    &routes::MSA116,
     &teams::MSA120,
     &teams::MSA121,
     &teams::MSA122,
@@ -82,15 +88,16 @@ pub fn run(spec: &Spec, lang: Lang) -> Vec<Finding> {
     let mut out = Vec::new();
     structure::check(spec, lang, &mut out);
     infra::check(spec, lang, &mut out);
+    entries::check(spec, lang, &mut out);
     calls::check(spec, lang, &mut out);
+    budget::check(spec, lang, &mut out);
     coupling::check(spec, lang, &mut out);
     routes::check(spec, lang, &mut out);
     events::check(spec, lang, &mut out);
     teams::check(spec, lang, &mut out);
     size::check(spec, lang, &mut out);
     dr::check(spec, lang, &mut out);
-    java::check(spec, lang, &mut out);
-    rust::check(spec, lang, &mut out);
+    reserved::stack_clashes(spec, lang, &mut out);
     out
 }
 

@@ -1,6 +1,7 @@
 //! References that point nowhere (MSA013): a context, team, operation, type or rule code that is
 //! not defined, with the closest defined name as the suggestion.
 
+use crate::check::list::listed;
 use crate::check::{Finding, Rule, Severity, Text, did_you_mean};
 use crate::lang::Lang;
 use crate::spec::Path;
@@ -62,7 +63,7 @@ pub(super) fn unknown(
             "먼저 {kind_ko}을(를) 정의하세요"
         )),
         None => {
-            let list = candidates.join(", ");
+            let list = listed(candidates, lang);
             finding.help(tr!(lang, "known: {list}", "정의된 것: {list}"))
         }
     }

@@ -1,12 +1,12 @@
 //! Route rules: two operations on one route (a route clash), public operations of two contexts
-//! under one gateway route, and public paths without a version.
+//! under one gateway route, public paths without a version, and GET or DELETE with a body.
 
 use std::collections::{HashMap, HashSet};
 
 use crate::check::{Finding, Rule, Severity, Text};
 use crate::lang::Lang;
 use crate::spec::Spec;
-use crate::spec::model::Exposure;
+use crate::spec::model::{Exposure, Method};
 
 use super::ctx;
 
@@ -70,6 +70,26 @@ pub static MSA114: Rule = Rule {
     source: "Richardson: Microservices Patterns, 2018 (API gateway, routing)",
 };
 
+pub static MSA116: Rule = Rule {
+    code: "MSA116",
+    name: "body-without-semantics",
+    severity: Severity::Error,
+    heuristic: false,
+    title: Text {
+        en: "A GET or DELETE operation with a `request` body.",
+        ko: "`request` 본문이 있는 GET 또는 DELETE 오퍼레이션입니다.",
+    },
+    why: Text {
+        en: "A body on GET or DELETE has no defined meaning: browsers cannot send one, caches and proxies may drop it, and some servers reject the request as a smuggling attempt.",
+        ko: "GET이나 DELETE의 본문에는 정해진 의미가 없습니다: 브라우저는 보낼 수 없고, 캐시와 프록시는 버릴 수 있으며, 일부 서버는 요청 밀반입(smuggling) 시도로 보고 거부합니다.",
+    },
+    fix: Text {
+        en: "Put identifiers in the path; for a search with criteria, use POST (`POST /v1/records/search`).",
+        ko: "식별자는 경로에 넣고, 조건이 있는 검색은 POST(`POST /v1/records/search`)로 바꾸세요.",
+    },
+    source: "RFC 9110 sections 9.3.1 and 9.3.5 (content in GET and DELETE requests)",
+};
+
 /// `/v1/shelves/{id}` and `/v1/shelves/{shelfId}` are the same route.
 fn normalize(path: &str) -> String {
     path.split('/')
@@ -97,6 +117,13 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
                     format!("{method} {} ({})", op.path, lang.pick("internal", "내부"))
                 }
             };
+            if matches!(op.method, Method::Get | Method::Delete) && op.request.is_some() {
+                let (name, method) = (&op.name, op.method.as_str());
+                out.push(
+                    Finding::new(&MSA116, at.clone().key("request"), tr!(lang, "`{name}` is a {method} with a request body: a body on {method} has no defined meaning, and browsers, caches and proxies drop or refuse it", "`{name}`은(는) 요청 본문이 있는 {method}입니다: {method}의 본문에는 정해진 의미가 없어 브라우저, 캐시, 프록시가 버리거나 거부합니다"))
+                        .help(tr!(lang, "put identifiers in the path, or make a search with criteria a POST (`POST /v1/records/search`)", "식별자는 경로에 넣거나, 조건이 있는 검색은 POST(`POST /v1/records/search`)로 바꾸세요")),
+                );
+            }
             let clash = |there: crate::spec::Path, other: &str| {
                 Finding::new(
                     &MSA105,

@@ -1,17 +1,17 @@
-//! Duplicate names (MSA012): a name defined twice in one list, and distinct names that generated
-//! code spells alike: enum values `in-use` and `in_use` (both `InUse` in Rust, `IN_USE` in Java),
-//! fields `userId` and `userID` or operations `getLoan` and `getLOAN` (both `user_id`, `get_loan`
-//! in Rust), and an event named like a type of its context (both become one class, struct and
-//! schema).
+//! Duplicate names (MSA012): a name defined twice in one list, and distinct names that some
+//! stack's generated code spells alike (each stack says how: `crate::stack`): enum values `in-use`
+//! and `in_use` (both `InUse` in Rust, `IN_USE` in Java), fields `userId` and `userID` or
+//! operations `getLoan` and `getLOAN` (both `user_id`, `get_loan` in Rust), and an event named like
+//! a type of its context (both become one class, struct and schema).
 
 use std::collections::HashMap;
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
-
+use crate::check::list::{MAX_RELATED, repeats};
 use crate::check::{Finding, Rule, Severity, Text};
 use crate::lang::Lang;
 use crate::spec::Path;
 use crate::spec::resolve::Context;
+use crate::stack::NameKind;
 
 pub static MSA012: Rule = Rule {
     code: "MSA012",
@@ -33,38 +33,44 @@ pub static MSA012: Rule = Rule {
     source: "msaforge spec format",
 };
 
-/// How the generated code spells a name.
-#[derive(Debug, Clone, Copy)]
-pub enum Spelling {
-    /// Rust types and enum variants.
-    Pascal,
-    /// Rust fields, functions and modules.
-    Snake,
-}
-
-impl Spelling {
-    fn spell(self, name: &str) -> String {
-        match self {
-            Spelling::Pascal => name.to_upper_camel_case(),
-            Spelling::Snake => name.to_snake_case(),
-        }
-    }
-}
-
-/// Reports every name of `names` (at `at(i)`) spelt like an earlier, different one.
+/// Reports every name of `names` (at `at(i)`) that some stack's generated code spells like an
+/// earlier, different one (`StackDef::spell`; the first stack that does names the spelling).
 pub fn same(
     names: &[&str],
     at: impl Fn(usize) -> Path,
-    spelling: Spelling,
+    kind: NameKind,
     lang: Lang,
     out: &mut Vec<Finding>,
 ) {
+    // Per stack and spelling: the first name's index, and the first index of another name.
+    // Hashing keeps long lists (thousands of operations) linear.
+    let mut seen: Vec<HashMap<String, (usize, Option<usize>)>> =
+        crate::stack::all().map(|_| HashMap::new()).collect();
+    let defs: Vec<_> = crate::stack::all().collect();
     for (i, &name) in names.iter().enumerate() {
-        let spelt = spelling.spell(name);
-        let Some(j) = names[..i]
-            .iter()
-            .position(|&n| n != name && spelling.spell(n) == spelt)
-        else {
+        let mut clash = None;
+        for (def, seen) in defs.iter().zip(&mut seen) {
+            let spelt = (def.spell)(kind, name);
+            match seen.get_mut(&spelt) {
+                None => {
+                    seen.insert(spelt, (i, None));
+                }
+                Some((first, other)) => {
+                    let j = if names[*first] == name {
+                        *other
+                    } else {
+                        Some(*first)
+                    };
+                    if other.is_none() && names[*first] != name {
+                        *other = Some(i);
+                    }
+                    if clash.is_none() {
+                        clash = j.map(|j| (j, spelt));
+                    }
+                }
+            }
+        }
+        let Some((j, spelt)) = clash else {
             continue;
         };
         let other = names[j];
@@ -123,7 +129,8 @@ pub fn events_named_like_types(c: &Context, at: &Path, lang: Lang, out: &mut Vec
     }
 }
 
-/// Reports every repeat of a name in a list, pointing at the repeat and back at the first one.
+/// Reports every name defined more than once in a list: one finding per name, at its second
+/// definition, pointing back at the first and the further ones.
 pub(super) fn duplicates<'a>(
     names: impl Iterator<Item = &'a str>,
     list: impl Fn() -> Path,
@@ -131,43 +138,52 @@ pub(super) fn duplicates<'a>(
     lang: Lang,
     out: &mut Vec<Finding>,
 ) {
-    // Most lists are short (fields, enum values): a linear scan beats hashing them.
     let names: Vec<&str> = names.collect();
-    let index: Option<HashMap<&str, usize>> = (names.len() > 16).then(|| {
-        let mut first = HashMap::with_capacity(names.len());
-        for (i, &name) in names.iter().enumerate().rev() {
-            first.insert(name, i);
+    let at = |i: usize| {
+        if key == "tables" || key == "values" {
+            list().key(key).index(i)
+        } else {
+            list().index(i).key(key)
         }
-        first
-    });
-    for (i, &name) in names.iter().enumerate() {
-        let first = match &index {
-            Some(index) => index.get(name).copied().filter(|&j| j < i),
-            None => names[..i].iter().position(|&n| n == name),
-        };
-        if let Some(j) = first {
-            let (here, there) = if key == "tables" || key == "values" {
-                (list().key(key).index(i), list().key(key).index(j))
-            } else {
-                (list().index(i).key(key), list().index(j).key(key))
-            };
-            out.push(
-                Finding::new(
-                    &MSA012,
-                    here,
-                    tr!(
-                        lang,
-                        "`{name}` is defined twice",
-                        "`{name}`이(가) 두 번 정의되었습니다"
-                    ),
-                )
-                .help(tr!(
+    };
+    for group in repeats(names.iter().copied()) {
+        let (name, n) = (names[group[0]], group.len());
+        let (message, help) = if n == 2 {
+            (
+                tr!(
+                    lang,
+                    "`{name}` is defined twice",
+                    "`{name}`이(가) 두 번 정의되었습니다"
+                ),
+                tr!(
                     lang,
                     "rename one of them or merge the two",
                     "둘 중 하나의 이름을 바꾸거나 합치세요"
-                ))
-                .related(there, tr!(lang, "first defined here", "처음 정의된 곳")),
+                ),
+            )
+        } else {
+            (
+                tr!(
+                    lang,
+                    "`{name}` is defined {n} times",
+                    "`{name}`이(가) {n}번 정의되었습니다"
+                ),
+                tr!(
+                    lang,
+                    "rename the repeats or merge them into one",
+                    "반복된 것의 이름을 바꾸거나 하나로 합치세요"
+                ),
+            )
+        };
+        let mut finding = Finding::new(&MSA012, at(group[1]), message)
+            .help(help)
+            .related(
+                at(group[0]),
+                tr!(lang, "first defined here", "처음 정의된 곳"),
             );
+        for &i in group.iter().skip(2).take(MAX_RELATED - 1) {
+            finding = finding.related(at(i), tr!(lang, "defined again here", "다시 정의된 곳"));
         }
+        out.push(finding);
     }
 }

@@ -1,5 +1,5 @@
-//! Structure rules: duplicate names, reserved words, DNS limits, references that point nowhere,
-//! path parameters and enum values. They make sure the later rules and the generators can trust names.
+//! Structure rules: duplicate names, references that point nowhere, path parameters and enum
+//! values (reserved words and DNS limits are asked of `reserved` for every name). They make sure the later rules and the generators can trust names.
 
 use crate::check::{Finding, Rule, Severity, Text};
 use crate::lang::Lang;
@@ -8,27 +8,9 @@ use crate::spec::{Path, Spec};
 use super::ctx;
 use super::fields::fields;
 use super::references::unknown;
-use super::spelling::{self, Spelling, duplicates};
-
-pub static MSA011: Rule = Rule {
-    code: "MSA011",
-    name: "reserved-name",
-    severity: Severity::Error,
-    heuristic: false,
-    title: Text {
-        en: "A name that is a Rust or Java keyword, a name generated Java or Rust code needs (`List`, `Result`, `hashCode`), a context name the generated system already uses (`gateway`, `otel-collector`, `jaeger`, `default-deny`, `<context>-db`), or too long to be a DNS label once prefixed with the system name.",
-        ko: "Rust나 Java의 예약어, 생성 Java나 Rust 코드가 쓰는 이름(`List`, `Result`, `hashCode`), 생성되는 시스템이 이미 쓰는 컨텍스트 이름(`gateway`, `otel-collector`, `jaeger`, `default-deny`, `<컨텍스트>-db`), 또는 시스템 이름을 붙이면 DNS 레이블로 너무 긴 이름입니다.",
-    },
-    why: Text {
-        en: "Generated code would not compile, `compose.yaml` would hold one service twice, or the Kubernetes objects would be rejected.",
-        ko: "생성 코드가 컴파일되지 않거나, `compose.yaml`에 같은 서비스가 두 번 들어가거나, 쿠버네티스 객체가 거부됩니다.",
-    },
-    fix: Text {
-        en: "Pick a more specific word (`kind` for `type`), or shorten the name.",
-        ko: "더 구체적인 단어(`type` 대신 `kind`)를 고르거나 이름을 줄이세요.",
-    },
-    source: "The Rust Reference, Keywords; Java Language Specification 3.9; RFC 1035",
-};
+use super::reserved::{dns_label, keyword};
+use super::spelling::{self, duplicates};
+use crate::stack::NameKind;
 
 pub static MSA014: Rule = Rule {
     code: "MSA014",
@@ -49,106 +31,6 @@ pub static MSA014: Rule = Rule {
     },
     source: "RFC 6570 URI templates; OpenAPI 3.1 path templating",
 };
-
-/// Rust (2024 edition, strict and reserved) and Java keywords, plus literals. Names that collide
-/// with them cannot become identifiers in every generated stack.
-const KEYWORDS: &[&str] = &[
-    "abstract",
-    "as",
-    "assert",
-    "async",
-    "await",
-    "become",
-    "boolean",
-    "box",
-    "break",
-    "byte",
-    "case",
-    "catch",
-    "char",
-    "class",
-    "const",
-    "continue",
-    "crate",
-    "default",
-    "do",
-    "double",
-    "dyn",
-    "else",
-    "enum",
-    "extends",
-    "extern",
-    "false",
-    "final",
-    "finally",
-    "float",
-    "fn",
-    "for",
-    "gen",
-    "goto",
-    "if",
-    "impl",
-    "implements",
-    "import",
-    "in",
-    "instanceof",
-    "int",
-    "interface",
-    "let",
-    "long",
-    "loop",
-    "macro",
-    "match",
-    "mod",
-    "move",
-    "mut",
-    "native",
-    "new",
-    "null",
-    "override",
-    "package",
-    "priv",
-    "private",
-    "protected",
-    "pub",
-    "public",
-    "record",
-    "ref",
-    "return",
-    "self",
-    "short",
-    "static",
-    "strictfp",
-    "struct",
-    "super",
-    "switch",
-    "synchronized",
-    "this",
-    "throw",
-    "throws",
-    "trait",
-    "transient",
-    "true",
-    "try",
-    "type",
-    "typeof",
-    "union",
-    "unsafe",
-    "unsized",
-    "use",
-    "var",
-    "virtual",
-    "void",
-    "volatile",
-    "where",
-    "while",
-    "yield",
-];
-
-pub(super) fn is_keyword(name: &str) -> bool {
-    // Keywords are case-sensitive in both languages; `Self` is Rust's only capitalised one.
-    name == "Self" || KEYWORDS.binary_search(&name).is_ok()
-}
 
 pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
     duplicates(
@@ -183,14 +65,13 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
     for (i, c) in spec.contexts.iter().enumerate() {
         let at = ctx(i);
         keyword(&c.name, || at.clone().key("name"), lang, out);
-        let dns = format!("{}-{}", spec.system.name, c.name);
-        if dns.len() > 63 {
-            let len = dns.len();
-            out.push(
-                Finding::new(&MSA011, at.clone().key("name"), tr!(lang, "`{dns}` ({len} characters) is too long for a DNS label and a Kubernetes name (63 at most)", "`{dns}`({len}자)는 DNS 레이블과 쿠버네티스 이름으로 너무 깁니다 (최대 63자)"))
-                    .help(tr!(lang, "shorten the context name or the system name", "컨텍스트 이름이나 시스템 이름을 줄이세요")),
-            );
-        }
+        dns_label(
+            &spec.system.name,
+            &c.name,
+            || at.clone().key("name"),
+            lang,
+            out,
+        );
         if let Some(team) = &c.team
             && !teams.contains(&team.as_str())
         {
@@ -212,7 +93,7 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
         );
         let ops: Vec<&str> = c.operations.iter().map(|o| o.name.as_str()).collect();
         let op_at = |o| at.clone().key("operations").index(o).key("name");
-        spelling::same(&ops, op_at, Spelling::Snake, lang, out);
+        spelling::same(&ops, op_at, NameKind::Member, lang, out);
         spelling::events_named_like_types(c, &at, lang, out);
         duplicates(
             c.publishes.iter().map(|e| e.name.as_str()),
@@ -229,6 +110,7 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
             out,
         );
 
+        super::fields::loops(c, &at, lang, out);
         let type_names: Vec<&str> = c.types.iter().map(|t| t.name.as_str()).collect();
         for (t, ty) in c.types.iter().enumerate() {
             let tp = at.clone().key("types").index(t);
@@ -272,7 +154,7 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
             }
             let params: Vec<&str> = op.params.iter().map(String::as_str).collect();
             let param_at = |_| op_path.clone().key("path");
-            spelling::same(&params, param_at, Spelling::Snake, lang, out);
+            spelling::same(&params, param_at, NameKind::Member, lang, out);
             for (key, body) in [("request", &op.request), ("response", &op.response)] {
                 if let Some(body) = body
                     && !type_names.contains(&body.type_name.as_str())
@@ -335,37 +217,5 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
                 ));
             }
         }
-    }
-}
-
-/// `path` is only built when there is a finding: this runs for every name in the spec.
-pub(super) fn keyword(name: &str, path: impl FnOnce() -> Path, lang: Lang, out: &mut Vec<Finding>) {
-    if is_keyword(name) {
-        out.push(
-            Finding::new(
-                &MSA011,
-                path(),
-                tr!(
-                    lang,
-                    "`{name}` is a reserved word in Rust or Java",
-                    "`{name}`은(는) Rust 또는 Java의 예약어입니다"
-                ),
-            )
-            .help(tr!(
-                lang,
-                "choose another name, for example `{name}Value` or a more specific word",
-                "다른 이름을 쓰세요. 예: `{name}Value` 또는 더 구체적인 단어"
-            )),
-        );
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::KEYWORDS;
-
-    #[test]
-    fn keyword_table_is_sorted_for_binary_search() {
-        assert!(KEYWORDS.windows(2).all(|w| w[0] < w[1]));
     }
 }

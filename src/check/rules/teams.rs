@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use crate::check::list::listed;
 use crate::check::{Finding, Rule, Severity, Text};
 use crate::lang::Lang;
 use crate::spec::Spec;
@@ -107,11 +108,11 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
             );
         } else if list.len() > max {
             let n = list.len();
-            let names = list
+            let names: Vec<&str> = list
                 .iter()
                 .map(|&i| spec.contexts[i].name.as_str())
-                .collect::<Vec<_>>()
-                .join(", ");
+                .collect();
+            let names = listed(&names, lang);
             out.push(
                 Finding::new(&MSA122, crate::spec::Path::root().key("teams").index(t).key("name"), tr!(lang, "team `{name}` owns {n} contexts ({names}); the policy allows {max}", "팀 `{name}`이(가) 컨텍스트 {n}개({names})를 소유합니다. 정책 한도는 {max}개입니다"))
                     .help(tr!(lang, "split the team or hand some contexts to another team (or raise `policy.max_contexts_per_team`)", "팀을 나누거나 일부 컨텍스트를 다른 팀에 넘기세요 (또는 `policy.max_contexts_per_team`을 늘리세요)")),

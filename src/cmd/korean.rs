@@ -1,0 +1,220 @@
+//! Command errors in Korean (`--lang ko`, or a Korean `LANG`): the refusals that protect the
+//! user's files, the I/O errors and the usage errors, with the same codes and exit codes as in
+//! English. Errors of template authors (a broken `--templates` set) stay in English; their
+//! details come from minijinja.
+
+use std::fmt;
+
+use miette::Diagnostic;
+
+use crate::cmd::CmdError;
+use crate::generate::GenerateError;
+use crate::plan::PlanError;
+
+/// The language of this run: `--lang ko` or `--lang=ko` on the command line, else the locale.
+pub fn lang_of_args(args: impl IntoIterator<Item = String>) -> crate::lang::Lang {
+    let args: Vec<String> = args.into_iter().collect();
+    let given = args.iter().enumerate().find_map(|(i, a)| {
+        a.strip_prefix("--lang=")
+            .map(str::to_owned)
+            .or_else(|| (a == "--lang").then(|| args.get(i + 1).cloned()).flatten())
+    });
+    match given.as_deref() {
+        Some("ko") => crate::lang::Lang::Ko,
+        Some(_) => crate::lang::Lang::En,
+        None => crate::lang::Lang::from_env(),
+    }
+}
+
+/// An error as a Korean message, help and code; `None` for the errors that stay in English.
+struct Korean {
+    code: &'static str,
+    message: String,
+    help: String,
+}
+
+impl fmt::Debug for Korean {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl fmt::Display for Korean {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Korean {}
+
+impl Diagnostic for Korean {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.code))
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(&self.help))
+    }
+}
+
+fn io(e: &std::io::Error) -> &'static str {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "파일이나 디렉터리가 없습니다",
+        std::io::ErrorKind::PermissionDenied => "권한이 없습니다",
+        std::io::ErrorKind::IsADirectory => "파일이 아니라 디렉터리입니다",
+        _ => "입출력 오류입니다",
+    }
+}
+
+fn listed(paths: &[String]) -> String {
+    paths.join("\n  ")
+}
+
+fn korean(error: &CmdError) -> Option<Korean> {
+    let k = |code, message: String, help: &str| Korean {
+        code,
+        message,
+        help: help.to_owned(),
+    };
+    Some(match error {
+        CmdError::Read { path, source } => k(
+            "msaforge::io",
+            format!("{path}을(를) 읽을 수 없습니다: {}", io(source)),
+            "파일이 있는지, 읽을 수 있는지 확인하세요",
+        ),
+        CmdError::Write(_) => k(
+            "msaforge::io",
+            "표준 출력에 쓸 수 없습니다".into(),
+            "출력을 받는 쪽(파이프, 파일)을 확인하세요",
+        ),
+        CmdError::UnknownRule(code) => k(
+            "msaforge::usage",
+            format!("알 수 없는 규칙 코드 `{code}`"),
+            "`msaforge explain`으로 모든 규칙을 볼 수 있습니다",
+        ),
+        CmdError::UnknownCommand(name) => k(
+            "msaforge::usage",
+            format!("알 수 없는 명령 `{name}`"),
+            "`msaforge help`로 명령 목록을 보세요. 이름 없는 `msaforge man`은 기본 설명서입니다",
+        ),
+        CmdError::Policy { path, .. } => k(
+            "msaforge::usage",
+            format!("정책 파일 {path}이(가) 올바르지 않습니다"),
+            "spec의 `policy:` 부분과 같은 형식이어야 합니다 (`msaforge schema` 참고)",
+        ),
+        CmdError::Generate(GenerateError::NotOurs { dir }) => k(
+            "msaforge::refused",
+            format!("{dir}은(는) 비어 있지 않고 msaforge가 생성한 디렉터리도 아닙니다"),
+            "비어 있거나 새 디렉터리를 고르거나, 그래도 쓰려면 --force를 주세요",
+        ),
+        CmdError::Generate(GenerateError::NotADirectory { dir }) => k(
+            "msaforge::usage",
+            format!("{dir}은(는) 디렉터리가 아니라 파일입니다"),
+            "-o에는 생성할 디렉터리를 주세요 (없으면 만듭니다)",
+        ),
+        CmdError::Generate(GenerateError::Plan(e)) | CmdError::Plan(e) => plan(e),
+        CmdError::Generate(_) | CmdError::Design(_) => return None,
+    })
+}
+
+fn plan(e: &PlanError) -> Korean {
+    let k = |code, message: String, help: &str| Korean {
+        code,
+        message,
+        help: help.to_owned(),
+    };
+    match e {
+        PlanError::Read { path, source } => k(
+            "msaforge::io",
+            format!("{path}을(를) 읽을 수 없습니다: {}", io(source)),
+            "파일이 있는지, 읽을 수 있는지 확인하세요",
+        ),
+        PlanError::Write { path, source } => k(
+            "msaforge::io",
+            format!("{path}에 쓸 수 없습니다: {}", io(source)),
+            "디렉터리에 쓸 권한과 남은 공간을 확인하세요",
+        ),
+        PlanError::BadLock { path, .. } => k(
+            "msaforge::lock",
+            format!("잠금 파일 {path}이(가) 손상되었습니다"),
+            "버전 관리에서 .msaforge/를 되살리거나, .msaforge/를 지우고 --force로 생성하세요 (그러면 고친 파일은 모두 충돌로 다룹니다)",
+        ),
+        PlanError::Escape { path } => k(
+            "msaforge::unsafe_path",
+            format!("`{path}`이(가) 심볼릭 링크를 통해 출력 디렉터리 밖으로 나갑니다"),
+            "링크를 지우거나 다른 디렉터리에 생성하세요",
+        ),
+        PlanError::InTheWay { path, blocking } => k(
+            "msaforge::in_the_way",
+            format!(
+                "생성 파일 `{path}`을(를) 쓸 수 없습니다: `{blocking}`이(가) 자리를 막고 있습니다"
+            ),
+            "파일이 올 자리의 디렉터리나 디렉터리가 올 자리의 파일을 옮긴 뒤 다시 생성하세요 (아무것도 쓰지 않았습니다)",
+        ),
+        PlanError::Interrupted { dir } => k(
+            "msaforge::interrupted",
+            format!("{dir}에서 앞서 실행한 msaforge가 중단되어 아직 끝나지 않았습니다"),
+            "`msaforge generate`를 다시 실행하세요: 중단된 실행을 먼저 마친 뒤 계획합니다",
+        ),
+        PlanError::NotGenerated { dir } => k(
+            "msaforge::not_generated",
+            format!(
+                "{dir}에 .msaforge/lock.json이 없습니다: msaforge가 생성한 디렉터리가 아닙니다"
+            ),
+            "`msaforge generate -o DIR`에 준 디렉터리를 주세요",
+        ),
+        PlanError::EditedManaged { paths } => k(
+            "msaforge::edited",
+            format!(
+                "생성 파일 {}개를 손으로 고쳤습니다:\n  {}",
+                paths.len(),
+                listed(paths)
+            ),
+            "생성(관리) 파일은 실행할 때마다 다시 씁니다. 고친 내용을 사용자 파일(src/handlers.rs 등)로 옮기거나 되돌리세요. `msaforge plan --diff`로 볼 수 있고, --force는 덮어씁니다",
+        ),
+        PlanError::Conflicts { paths } => k(
+            "msaforge::conflict",
+            format!(
+                "파일 {}개가 충돌합니다. 아무것도 쓰지 않았습니다 (--on-conflict abort):\n  {}",
+                paths.len(),
+                listed(paths)
+            ),
+            "`msaforge plan --diff`로 변경을 보고 --on-conflict markers, keep-mine, take-new 중에서 고르세요",
+        ),
+    }
+}
+
+/// The report of `error` in Korean, as miette renders it; `None` for errors that stay English.
+pub fn report(error: &CmdError) -> Option<String> {
+    korean(error).map(|k| format!("{:?}\n", miette::Report::new(k)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_language_comes_from_the_flag_first() {
+        let args = |a: &[&str]| a.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert_eq!(
+            lang_of_args(args(&["msaforge", "check", "--lang", "ko", "x"])),
+            crate::lang::Lang::Ko
+        );
+        assert_eq!(
+            lang_of_args(args(&["msaforge", "check", "--lang=ko"])),
+            crate::lang::Lang::Ko
+        );
+        assert_eq!(
+            lang_of_args(args(&["msaforge", "check", "--lang", "en"])),
+            crate::lang::Lang::En
+        );
+    }
+
+    #[test]
+    fn refusals_read_in_korean() {
+        let error = CmdError::Plan(PlanError::Interrupted { dir: "out".into() });
+        let text = report(&error).expect("Korean");
+        assert!(text.contains("중단"), "{text}");
+        assert!(report(&CmdError::Generate(GenerateError::NoManifest)).is_none());
+    }
+}
