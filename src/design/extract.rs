@@ -62,9 +62,12 @@ pub fn spec_object(answer: &str) -> Result<Value, NotJson> {
             return Ok(v);
         }
     }
-    // A bare YAML answer: only a mapping with the spec's own keys, not any prose with a colon.
-    if let Some(v) =
-        yaml_object(text).filter(|v| v.get("msaforge").is_some() || v.get("contexts").is_some())
+    // A bare YAML answer: only a block mapping with the spec's own keys, not any prose with a
+    // colon, and not broken JSON (`{"system": }` is a YAML flow mapping but meant as JSON).
+    if let Some(v) = Some(text)
+        .filter(|t| !t.trim_start().starts_with('{'))
+        .and_then(yaml_object)
+        .filter(|v| v.get("msaforge").is_some() || v.get("contexts").is_some())
     {
         return Ok(v);
     }
@@ -157,6 +160,10 @@ mod tests {
         assert!(
             spec_object("Answer: no.").is_err(),
             "prose with a colon is no spec"
+        );
+        assert!(
+            spec_object("{\"msaforge\": 1, \"system\": }").is_err(),
+            "broken JSON is not read as a YAML flow mapping"
         );
     }
 
