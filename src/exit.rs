@@ -9,12 +9,16 @@ pub const WOULD_CHANGE: i32 = 1;
 /// Usage or I/O error: bad flags, unreadable files, an unknown rule code.
 pub const USAGE: i32 = 2;
 /// Refused to protect the user's files: a foreign non-empty output directory, a path escaping it,
-/// a directory in the way of a generated file, a generated file edited by hand (without --force), a conflict with --on-conflict abort, or an
-/// interrupted earlier run that `plan` cannot see past.
+/// a directory in the way of a generated file, a generated file edited by hand (without --force),
+/// a conflict with --on-conflict abort, an interrupted earlier run (`check --output`), or damaged
+/// state in `.msaforge/` (a lock or journal naming paths outside, a symbolic link).
 pub const REFUSED: i32 = 3;
 /// Generated, but merge conflicts remain: files were written with conflict markers to resolve
 /// (`msaforge check --output DIR` fails until they are).
 pub const CONFLICTS: i32 = 4;
+/// Another msaforge run holds the output directory's lock (`.msaforge/run.lock`) and did not
+/// finish within the wait (`MSAFORGE_LOCK_WAIT`, 10 s by default); nothing was written. Run again.
+pub const BUSY: i32 = 5;
 /// `design`/`new`: the LLM gave no spec without errors within the rounds; the last attempt is saved
 /// as `SPEC.rejected.yaml` with its findings.
 pub const DESIGN_REJECTED: i32 = 10;

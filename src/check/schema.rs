@@ -264,14 +264,24 @@ fn explain(
             );
         }
         ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } => {
-            // `Option<T>` is `anyOf: [T, null]`: explain the branch that is not the null one.
-            let branch = context.iter().find(|errors| {
-                !errors.iter().all(|e| {
-                    matches!(e.kind(), ValidationErrorKind::Type { .. })
-                        && e.schema_path().as_str().ends_with("/type")
-                        && is_null_branch(schema, e.schema_path().as_str())
-                })
-            });
+            // Explain the branch of the value's own shape (a mapping where a table may be a
+            // name or a mapping); else, for `Option<T>` (`anyOf: [T, null]`), the non-null one.
+            let wrong_shape = |e: &jsonschema::ValidationError<'_>| {
+                matches!(e.kind(), ValidationErrorKind::Type { .. })
+                    && e.instance_path() == error.instance_path()
+            };
+            let branch = context
+                .iter()
+                .find(|errors| !errors.iter().all(wrong_shape))
+                .or_else(|| {
+                    context.iter().find(|errors| {
+                        !errors.iter().all(|e| {
+                            matches!(e.kind(), ValidationErrorKind::Type { .. })
+                                && e.schema_path().as_str().ends_with("/type")
+                                && is_null_branch(schema, e.schema_path().as_str())
+                        })
+                    })
+                });
             match branch {
                 Some(errors) => errors
                     .iter()

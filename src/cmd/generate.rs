@@ -8,7 +8,7 @@ use super::{CmdError, input, output};
 use crate::exit;
 use crate::generate::{self, Generated, Progress, RunOptions};
 use crate::lang::Lang;
-use crate::plan::{Action, OnConflict, report};
+use crate::plan::{Action, Change, OnConflict, report};
 
 /// What `generate` and `plan` work on, and how they treat an existing output.
 #[derive(Debug, clap::Args)]
@@ -82,7 +82,7 @@ pub fn run(args: Args) -> Result<i32, CmdError> {
         force: target.force,
         on_conflict: target.on_conflict,
     };
-    let mut on_progress = |progress| show(progress, lang);
+    let mut on_progress = |progress: Progress<'_>| show(progress, lang);
     let generated = generate::run(&spec, &target.output, &options, run, &mut on_progress)?;
     output::to_stdout(&summary(
         &generated,
@@ -98,16 +98,20 @@ pub fn run(args: Args) -> Result<i32, CmdError> {
     })
 }
 
-/// Reports what `generate::run` did before planning, on standard error.
-pub fn show(progress: Progress, lang: Lang) {
+/// Reports at once, on standard error, what `generate::run` did or found before applying: the
+/// completion of an interrupted run (and the files it left as they were), and what the user must
+/// know about the plan (merge bases that were lost). Shown even when the run then stops.
+pub fn show(progress: Progress<'_>, lang: Lang) {
     match progress {
-        Progress::Recovered => output::to_stderr(&format!(
-            "{}\n",
+        Progress::Recovered { left } => output::to_stderr(&format!(
+            "{}\n{}",
             lang.pick(
                 "completed an earlier run that was interrupted",
                 "중단되었던 이전 실행을 마무리함"
-            )
+            ),
+            report::left(left, lang)
         )),
+        Progress::Planned(plan) => output::to_stderr(&report::warnings(plan, lang)),
     }
 }
 
@@ -122,22 +126,29 @@ pub fn summary(
     lang: Lang,
 ) -> String {
     let plan = &generated.plan;
-    let conflicts = &generated.applied.conflicts;
+    let (conflicts, left) = (&generated.applied.conflicts, &generated.applied.left);
     let dir = out.display();
     // In the commands to copy: quoted for the shell when it has spaces or quotes.
     let shell_dir = out.to_string_lossy();
     let shell_dir = shlex::try_quote(&shell_dir).unwrap_or(shell_dir.clone());
     let n = plan.changes.iter().filter(|c| c.rendered.is_some()).count();
-    let count = |actions: &[Action]| actions.iter().map(|&a| plan.count(a)).sum::<usize>();
+    // What was done: a file left as it was (changed while this run applied) counts as kept, not
+    // as what was planned for it.
+    let done = |c: &&Change| !left.contains(&c.path);
+    let count = |actions: &[Action]| {
+        (plan.changes.iter().filter(done))
+            .filter(|c| actions.contains(&c.action))
+            .count()
+    };
     let created = count(&[Action::Create]);
     let updated = count(&[Action::Update, Action::Remove]);
     let merged = count(&[Action::Merge, Action::Conflict]);
-    let kept = count(&[Action::Kept, Action::Orphaned, Action::DeletedByUser]);
+    let kept = count(&[Action::Kept, Action::Orphaned, Action::DeletedByUser]) + left.len();
     let mut text = lang.pick(
         format!("Generated {n} files in {dir}: {created} created, {updated} updated or removed, {merged} merged, {kept} kept as you left them.\n"),
         format!("{dir}에 파일 {n}개 생성: 새로 만듦 {created}, 갱신·삭제 {updated}, 병합 {merged}, 사용자 파일 유지 {kept}.\n"),
     );
-    text.push_str(&report::files(plan, lang, verbose));
+    text.push_str(&report::files(plan, left, lang, verbose));
     let next = if conflicts.is_empty() {
         let build = build.map_or(String::new(), |b| format!("{b} && "));
         lang.pick(

@@ -62,6 +62,7 @@ fn io(e: &std::io::Error) -> &'static str {
         std::io::ErrorKind::NotFound => "파일이나 디렉터리가 없습니다",
         std::io::ErrorKind::PermissionDenied => "권한이 없습니다",
         std::io::ErrorKind::IsADirectory => "파일이 아니라 디렉터리입니다",
+        std::io::ErrorKind::StorageFull => "디스크 공간이 부족합니다",
         _ => "입출력 오류입니다",
     }
 }
@@ -134,10 +135,49 @@ fn plan(e: &PlanError) -> Korean {
             format!("{path}에 쓸 수 없습니다: {}", io(source)),
             "디렉터리에 쓸 권한과 남은 공간을 확인하세요",
         ),
-        PlanError::BadLock { path, .. } => k(
+        PlanError::BadLock { path, detail } => k(
             "msaforge::lock",
-            format!("잠금 파일 {path}이(가) 손상되었습니다"),
-            "버전 관리에서 .msaforge/를 되살리거나, .msaforge/를 지우고 --force로 생성하세요 (그러면 고친 파일은 모두 충돌로 다룹니다)",
+            format!("잠금 파일 {path}이(가) 손상되었습니다: {detail}"),
+            "버전 관리에서 .msaforge/lock.json을 되살리거나, 그 파일만 지우고 `msaforge generate`를 다시 실행하세요 (--force 없이): 잠금 파일이 없으면 새로 렌더링한 내용과 다른 파일은 모두 사용자가 고친 것으로 다루므로 (merge 파일에는 충돌 표시, 고친 생성 파일은 실행 중단) 아무것도 덮어쓰지 않습니다",
+        ),
+        PlanError::BadState { path, detail } => k(
+            "msaforge::state",
+            format!("msaforge의 상태 `{path}`이(가) 손상되었습니다: {detail}"),
+            "msaforge는 출력 안의 실제 디렉터리 .msaforge/에 심볼릭 링크 없이 상태를 둡니다. 버전 관리에서 되살리거나 링크를 치우세요 (링크를 통해 읽거나 쓴 것은 없습니다)",
+        ),
+        PlanError::BadJournal { path, detail } => k(
+            "msaforge::journal",
+            format!("중단된 실행의 저널 {path}은(는) msaforge가 쓴 것이 아닙니다: {detail}"),
+            "아무것도 옮기지 않았습니다. 직접 바꾸지 않았다면 백업에서 .msaforge/txn/을 되살리고, 아니면 .msaforge/txn/을 지운 뒤 (중단된 실행은 마무리되지 않고 버려집니다) 다시 생성하세요",
+        ),
+        PlanError::Busy {
+            dir,
+            lock,
+            waited_secs,
+        } => Korean {
+            code: "msaforge::busy",
+            message: format!(
+                "다른 msaforge 실행이 {dir}을(를) 쓰고 있습니다 ({waited_secs}초 기다림)"
+            ),
+            help: format!(
+                "다른 `msaforge generate`가 끝난 뒤 다시 실행하세요 (아무것도 쓰지 않았습니다). MSAFORGE_LOCK_WAIT=초 로 더 오래 기다립니다. 잠금은 {lock}이며, 실행 중인 프로세스가 쥐고 있다가 끝나면 (강제로 종료되어도) 풀립니다"
+            ),
+        },
+        PlanError::NotStarted { dir, path, source } => k(
+            "msaforge::io",
+            format!(
+                "{path}에 쓸 수 없습니다: {}. {dir}은(는) 바뀌지 않았습니다",
+                io(source)
+            ),
+            "원인을 고친 뒤 (공간 확보, 권한 확인) 다시 생성하세요. 출력은 이번 실행 전 그대로입니다",
+        ),
+        PlanError::Incomplete { dir, path, source } => k(
+            "msaforge::io",
+            format!(
+                "{path}에 쓸 수 없습니다: {}. {dir}의 실행이 반쯤 적용된 채 멈췄습니다",
+                io(source)
+            ),
+            "원인을 고친 뒤 (공간 확보, 권한 확인) `msaforge generate`를 다시 실행하세요: 이 실행을 먼저 마무리합니다 (저널은 .msaforge/txn/에 있습니다)",
         ),
         PlanError::Escape { path } => k(
             "msaforge::unsafe_path",
@@ -216,5 +256,19 @@ mod tests {
         let text = report(&error).expect("Korean");
         assert!(text.contains("중단"), "{text}");
         assert!(report(&CmdError::Generate(GenerateError::NoManifest)).is_none());
+    }
+
+    #[test]
+    fn a_busy_directory_reads_in_korean_with_its_code() {
+        let error = CmdError::Plan(PlanError::Busy {
+            dir: "out".into(),
+            lock: "out/.msaforge/run.lock".into(),
+            waited_secs: 10,
+        });
+        let text = report(&error).expect("Korean");
+        assert!(text.contains("msaforge::busy"), "{text}");
+        assert!(text.contains("다른 msaforge 실행"), "{text}");
+        assert!(text.contains("MSAFORGE_LOCK_WAIT"), "{text}");
+        assert_eq!(crate::exit::ExitCode::exit_code(&error), crate::exit::BUSY);
     }
 }

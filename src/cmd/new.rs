@@ -105,9 +105,10 @@ fn run_new(args: &Args, lang: Lang, reported: &mut bool) -> Result<i32, CmdError
         templates: args.templates.clone(),
     };
     // The directory holds the new spec already; `force` lets generate write next to it, but only
-    // the first time: an output generated before is regenerated safely, keeping the user's edits.
+    // the first time: an output msaforge has written to before (it has `.msaforge/`, even without
+    // a lock) is regenerated safely, keeping the user's edits.
     let run = crate::generate::RunOptions {
-        force: !args.output.join(crate::plan::lock::LOCK).exists(),
+        force: std::fs::symlink_metadata(args.output.join(crate::generate::write::MARKER)).is_err(),
         ..crate::generate::RunOptions::default()
     };
     let generated = crate::generate::run(spec, &args.output, &options, run, &mut |p| {

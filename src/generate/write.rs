@@ -5,11 +5,15 @@ use std::path::Path;
 
 use super::GenerateError;
 
-/// The marker msaforge leaves in every output directory it writes: the lock file.
-pub const MARKER: &str = crate::plan::lock::LOCK;
+/// The marker msaforge leaves in every output directory it writes: its state directory. A
+/// directory holding nothing else (a first run that stopped early, before its files were moved
+/// into place) counts as empty.
+pub const MARKER: &str = crate::plan::lock::STATE_DIR;
 
 /// Refuses a file given as the output directory, and a non-empty directory without msaforge's
-/// marker unless forced.
+/// marker unless forced. A directory with `.msaforge/` is msaforge's even without a lock (an
+/// interrupted first run, a lock deleted to recover from damage): planning then treats every file
+/// that differs from the new render as edited by the user, so nothing is overwritten.
 pub fn check_target(out: &Path, force: bool) -> Result<(), GenerateError> {
     if out.exists() && !out.is_dir() {
         return Err(GenerateError::NotADirectory {
@@ -19,7 +23,9 @@ pub fn check_target(out: &Path, force: bool) -> Result<(), GenerateError> {
     let Ok(mut entries) = std::fs::read_dir(out) else {
         return Ok(());
     };
-    if force || entries.next().is_none() || out.join(MARKER).is_file() {
+    // `symlink_metadata`: a `.msaforge` that is a link is msaforge's to refuse, with a reason
+    // (`plan::guard`), not a foreign directory.
+    if force || entries.next().is_none() || std::fs::symlink_metadata(out.join(MARKER)).is_ok() {
         return Ok(());
     }
     Err(GenerateError::NotOurs {
@@ -41,5 +47,8 @@ mod tests {
             Err(GenerateError::NotOurs { .. })
         ));
         assert!(check_target(dir.path(), true).is_ok());
+        // msaforge's state alone (a first run that stopped early) or with files: msaforge's.
+        std::fs::create_dir(dir.path().join(".msaforge")).expect("state");
+        assert!(check_target(dir.path(), false).is_ok());
     }
 }

@@ -4,21 +4,35 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use similar::{ConflictStyle, TextMerge};
-
-use super::lock::{self, Lock, LockedFile, OnDisk};
+use super::lock::{self, Lock, LockedFile, OnDisk, State};
+use super::merge::{Labels, merge};
+use super::txn::Pending;
 use super::{Action, Change, Plan, PlanError, Stamp, apply};
 use super::{Policy, Rendered};
 
 /// Plans regenerating `files` into `out`. With `force`, edited managed files and files the user
-/// deleted are planned to be written again instead of stopping or staying deleted.
+/// deleted are planned to be written again instead of stopping or staying deleted. Refuses what
+/// `apply` would refuse before writing anything (a path leading outside, something in the way),
+/// and reads nothing outside `out`.
 pub fn make(
     files: Vec<Rendered>,
     out: &Path,
     stamp: Stamp,
     force: bool,
 ) -> Result<Plan, PlanError> {
-    let lock = lock::read(out)?;
+    // A directory that does not exist yet holds nothing: every file is new.
+    let root = out.canonicalize().ok();
+    // An interrupted run is planned as `generate` sees it: completed first (a tampered journal is
+    // refused here as there).
+    let pending = root
+        .as_deref()
+        .map(Pending::read)
+        .transpose()?
+        .unwrap_or_default();
+    let lock = match &root {
+        Some(root) => lock::parse(root, pending.state(root, lock::LOCK)?)?,
+        None => None,
+    };
     let locked: BTreeMap<&str, &LockedFile> = lock.as_ref().map(Lock::by_path).unwrap_or_default();
     let old_spec = lock.as_ref().map_or("", |l| lock::short(&l.spec));
     let labels = Labels {
@@ -30,15 +44,25 @@ pub fn make(
             lock::short(&stamp.spec_hash)
         ),
     };
+    let read = |path: &str| match &root {
+        Some(root) => pending.file(root, path),
+        None => Ok(OnDisk::Missing),
+    };
     let mut changes = Vec::with_capacity(files.len());
     let mut rendered_paths = std::collections::BTreeSet::new();
     for file in files {
         rendered_paths.insert(file.path.clone());
         let old = locked.get(file.path.as_str()).copied();
-        let current = OnDisk::read(&out.join(&file.path));
-        let base = (file.policy == Policy::Merge)
-            .then(|| lock::read_base(out, &file.path))
-            .flatten();
+        let current = read(&file.path)?;
+        let base = match (&root, file.policy) {
+            (Some(root), Policy::Merge) => {
+                match pending.state(root, &lock::base_path(&file.path))? {
+                    State::Text(text) => Some(text),
+                    State::Missing | State::Damaged(_) => None,
+                }
+            }
+            _ => None,
+        };
         let mut change = classify(file, old, current, base.as_deref(), force, &labels);
         change.base = base;
         changes.push(change);
@@ -47,10 +71,10 @@ pub fn make(
         if rendered_paths.contains(*path) {
             continue;
         }
-        let current = OnDisk::read(&out.join(path));
+        let current = read(path)?;
         let action = match current.hash() {
             None => continue, // gone already: the lock simply forgets it
-            Some(h) if h == old.sha256 => Action::Remove,
+            Some(h) if old.pristine() == Some(h.as_str()) => Action::Remove,
             Some(_) => Action::Orphaned,
         };
         changes.push(Change {
@@ -63,23 +87,21 @@ pub fn make(
             conflicts: 0,
             locked: Some((*old).clone()),
             base: None,
+            base_lost: false,
         });
     }
     changes.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Plan {
+    let plan = Plan {
         out: out.to_path_buf(),
         stamp,
         interrupted: apply::interrupted(out),
         lock,
         changes,
-    })
-}
-
-/// The labels of diff3 conflict markers.
-struct Labels {
-    yours: String,
-    base: String,
-    new: String,
+    };
+    if let Some(root) = &root {
+        apply::preflight(&plan, root)?;
+    }
+    Ok(plan)
 }
 
 fn classify(
@@ -100,9 +122,19 @@ fn classify(
         conflicts: 0,
         locked: old.cloned(),
         base: None,
+        base_lost: false,
     };
     let new = file.contents;
-    let untouched = |now: &OnDisk| old.is_some_and(|o| now.hash().as_deref() == Some(&*o.sha256));
+    // What msaforge last generated here, before any merge: a file with that hash holds no edit.
+    let pristine = old.and_then(LockedFile::pristine);
+    let untouched = |now: &OnDisk| pristine.is_some_and(|p| now.hash().as_deref() == Some(p));
+    // The stored base counts only when the lock vouches for it.
+    let trusted = base.filter(|b| {
+        old.is_some_and(|o| {
+            o.policy == Policy::Merge
+                && o.base.as_deref() == Some(lock::hash(b.as_bytes()).as_str())
+        })
+    });
     change.action = match (&change.current, old) {
         (OnDisk::Missing, Some(_)) if !force => Action::DeletedByUser,
         (OnDisk::Missing, _) => Action::Create,
@@ -111,43 +143,28 @@ fn classify(
         // Merge files are always merged: what msaforge last wrote may itself hold the user's
         // edits (an earlier merge), so "untouched since written" does not mean "pristine".
         (OnDisk::Text(text), _) if file.policy == Policy::Merge => {
-            let base = match base {
-                Some(base) => base,
-                // The stored base is gone: an untouched file is its own base; otherwise every
-                // difference is a conflict the user decides.
-                None if untouched(&change.current) => text.as_str(),
-                None => "",
+            let base = match trusted {
+                Some(base) => Some(base),
+                // No trustworthy base: a file that is exactly what msaforge last generated is its
+                // own base; otherwise every difference is the user's, and a conflict they decide.
+                None if untouched(&change.current) => Some(text.as_str()),
+                None => {
+                    change.base_lost = old.is_some_and(|o| o.policy == Policy::Merge);
+                    None
+                }
             };
-            // A file saved with CRLF line endings (an editor or git on Windows) is merged line by
-            // line like any other and keeps its CRLF; otherwise every line would differ.
-            let crlf = text.contains("\r\n");
-            let (base, yours) = if crlf {
-                (base.replace("\r\n", "\n"), text.replace("\r\n", "\n"))
-            } else {
-                (base.to_owned(), text.clone())
-            };
-            let mut merge = TextMerge::from_lines(&base, &yours, new.as_str());
-            merge.conflict_style(ConflictStyle::Diff3).labels(
-                &labels.base,
-                &labels.yours,
-                &labels.new,
-            );
-            let merged = if crlf {
-                merge.to_string().replace('\n', "\r\n")
-            } else {
-                merge.to_string()
-            };
-            change.conflicts = merge.conflict_count();
-            let action = if merge.is_conflicted() {
+            let merged = merge(base, text, &new, labels);
+            change.conflicts = merged.conflicts;
+            let action = if merged.conflicts > 0 {
                 Action::Conflict
-            } else if merged == new {
+            } else if merged.text == new {
                 Action::Update
-            } else if merged == *text {
+            } else if merged.text == *text {
                 Action::Unchanged
             } else {
                 Action::Merge
             };
-            change.merged = Some(merged);
+            change.merged = Some(merged.text);
             action
         }
         (now, _) if untouched(now) => Action::Update,
@@ -164,23 +181,21 @@ fn classify(
 mod tests {
     use super::*;
 
-    fn labels() -> Labels {
-        Labels {
-            yours: "yours".into(),
-            base: "base".into(),
-            new: "new".into(),
-        }
-    }
-
-    fn locked(text: &str, policy: Policy) -> LockedFile {
+    /// The lock entry of a file msaforge wrote as `text`, recording `base` as its merge base.
+    fn locked(text: &str, policy: Policy, base: Option<&str>) -> LockedFile {
         LockedFile {
             path: "f".into(),
             policy,
             sha256: lock::hash(text.as_bytes()),
             conflict: false,
+            base: (policy == Policy::Merge)
+                .then(|| base.map(|b| lock::hash(b.as_bytes())))
+                .flatten(),
         }
     }
 
+    /// Classifies a file msaforge last wrote as `old` (recording `base`, or `old` when there is
+    /// none, as the base in the lock), that is `now` on disk, with `base` stored.
     fn run(
         policy: Policy,
         old: Option<&str>,
@@ -188,14 +203,74 @@ mod tests {
         base: Option<&str>,
         new: &str,
     ) -> Change {
-        let old = old.map(|t| locked(t, policy));
+        let old = old.map(|t| locked(t, policy, base.or(Some(t))));
+        stored(policy, old.as_ref(), now, base, new)
+    }
+
+    fn stored(
+        policy: Policy,
+        old: Option<&LockedFile>,
+        now: Option<&str>,
+        base: Option<&str>,
+        new: &str,
+    ) -> Change {
         let current = now.map_or(OnDisk::Missing, |t| OnDisk::Text(t.to_owned()));
         let file = Rendered {
             path: "f".into(),
             contents: new.into(),
             policy,
         };
-        classify(file, old.as_ref(), current, base, false, &labels())
+        classify(file, old, current, base, false, &Labels::plain())
+    }
+
+    #[test]
+    fn a_missing_or_altered_base_makes_every_difference_a_conflict() {
+        let (base, mine, new) = ("a\nb\nc\n", "A\nb\nc\n", "a\nb\nc\nd\n");
+        // What msaforge last wrote was a merge holding the user's edit (`mine`).
+        let old = locked(mine, Policy::Merge, Some(base));
+        let trusted = stored(Policy::Merge, Some(&old), Some(mine), Some(base), new);
+        assert_eq!(trusted.action, Action::Merge);
+        assert!(!trusted.base_lost);
+        for (why, stored_base) in [("missing", None), ("altered", Some(mine))] {
+            let c = stored(Policy::Merge, Some(&old), Some(mine), stored_base, new);
+            assert_eq!(c.action, Action::Conflict, "{why}");
+            assert!(c.base_lost, "{why}");
+            let merged = c.merged.expect("markers");
+            assert!(
+                merged.contains("<<<<<<< yours\nA\n"),
+                "{why}: the edit is kept: {merged}"
+            );
+        }
+        // A file exactly as last generated is its own base, whatever happened to the stored one.
+        let pristine = locked(base, Policy::Merge, Some(base));
+        let c = stored(Policy::Merge, Some(&pristine), Some(base), None, new);
+        assert_eq!((c.action, c.base_lost), (Action::Update, false));
+        // A lock that recorded no base hash (format 1, base gone): nothing is known to be pristine.
+        let unknown = locked(base, Policy::Merge, None);
+        let c = stored(Policy::Merge, Some(&unknown), Some(base), None, new);
+        assert_eq!((c.action, c.base_lost), (Action::Conflict, true));
+    }
+
+    #[test]
+    fn a_merge_file_that_becomes_managed_keeps_the_edits_msaforge_merged_in() {
+        let old = locked("A\nb\n", Policy::Merge, Some("a\nb\n"));
+        let c = stored(
+            Policy::Managed,
+            Some(&old),
+            Some("A\nb\n"),
+            None,
+            "a\nb\nc\n",
+        );
+        assert_eq!(c.action, Action::Edited);
+        let untouched = locked("a\nb\n", Policy::Merge, Some("a\nb\n"));
+        let c = stored(
+            Policy::Managed,
+            Some(&untouched),
+            Some("a\nb\n"),
+            None,
+            "x\n",
+        );
+        assert_eq!(c.action, Action::Update);
     }
 
     #[test]

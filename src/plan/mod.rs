@@ -8,10 +8,15 @@
 
 pub mod apply;
 mod classify;
+mod dirs;
+pub mod guard;
+mod journal;
 pub mod lock;
+mod merge;
 mod paths;
 mod rendered;
 pub mod report;
+mod txn;
 pub mod verify;
 
 use miette::Diagnostic;
@@ -20,6 +25,7 @@ use thiserror::Error;
 
 pub use classify::make;
 use lock::OnDisk;
+pub use paths::output_path;
 pub use rendered::{Policy, Rendered};
 
 /// What regenerating does to one file.
@@ -118,8 +124,11 @@ pub struct Change {
     pub conflicts: usize,
     /// The lock entry before this run.
     pub locked: Option<lock::LockedFile>,
-    /// The stored merge base as planning read it (`merge` files only).
+    /// The stored merge base as planning read it (`merge` files only), trusted or not.
     pub base: Option<String>,
+    /// The stored merge base was missing or did not match the lock, and the file differs from
+    /// what msaforge last generated: it is merged as if every difference were the user's edit.
+    pub base_lost: bool,
 }
 
 impl Change {
@@ -183,6 +192,14 @@ impl Plan {
     pub fn of(&self, action: Action) -> impl Iterator<Item = &Change> {
         self.changes.iter().filter(move |c| c.action == action)
     }
+
+    /// The merge files whose stored base was missing or did not match the lock.
+    pub fn lost_bases(&self) -> impl Iterator<Item = &str> {
+        self.changes
+            .iter()
+            .filter(|c| c.base_lost)
+            .map(|c| c.path.as_str())
+    }
 }
 
 /// Why planning or applying failed.
@@ -206,10 +223,64 @@ pub enum PlanError {
     #[diagnostic(
         code(msaforge::lock),
         help(
-            "restore .msaforge/ from version control; or delete .msaforge/ and generate with --force (every edited file is then treated as a conflict)"
+            "restore .msaforge/lock.json from version control; or delete only that file and run `msaforge generate` again (without --force): with no lock every file that differs from the new render is treated as edited by you (merge files get conflict markers, edited generated files stop the run), so nothing is overwritten"
         )
     )]
     BadLock { path: String, detail: String },
+    #[error("msaforge's state `{path}` is damaged: {detail}")]
+    #[diagnostic(
+        code(msaforge::state),
+        help(
+            "msaforge keeps its state in a real directory .msaforge/ inside the output, without symbolic links; restore it from version control, or move the link away (nothing was read through it or written)"
+        )
+    )]
+    BadState { path: String, detail: String },
+    #[error("the journal of an interrupted run, {path}, is not one msaforge wrote: {detail}")]
+    #[diagnostic(
+        code(msaforge::journal),
+        help(
+            "nothing was moved. If you did not change it, restore .msaforge/txn/ from a backup; otherwise delete .msaforge/txn/ (the interrupted run is then dropped, not completed) and generate again"
+        )
+    )]
+    BadJournal { path: String, detail: String },
+    #[error("another msaforge run is using {dir} (waited {waited_secs} s for it)")]
+    #[diagnostic(
+        code(msaforge::busy),
+        help(
+            "let the other `msaforge generate` finish, then run again (nothing was written); MSAFORGE_LOCK_WAIT=SECONDS waits longer. The lock is {lock}, held by the running process and released when it exits, even when it is killed"
+        )
+    )]
+    Busy {
+        dir: String,
+        lock: String,
+        waited_secs: u64,
+    },
+    #[error("cannot write {path}: nothing in {dir} was changed")]
+    #[diagnostic(
+        code(msaforge::io),
+        help(
+            "fix the cause (free some space, check permissions), then generate again; the output is as it was before this run"
+        )
+    )]
+    NotStarted {
+        dir: String,
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot write {path}: the run in {dir} stopped half applied")]
+    #[diagnostic(
+        code(msaforge::io),
+        help(
+            "fix the cause (free some space, check permissions), then run `msaforge generate` again: it completes this run first (its journal is in .msaforge/txn/)"
+        )
+    )]
+    Incomplete {
+        dir: String,
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("`{path}` leads outside the output directory (through a symbolic link)")]
     #[diagnostic(
         code(msaforge::unsafe_path),
@@ -256,16 +327,22 @@ pub enum PlanError {
 
 impl crate::exit::ExitCode for PlanError {
     fn exit_code(&self) -> i32 {
+        use crate::exit;
         match self {
-            PlanError::Read { .. }
-            | PlanError::Write { .. }
-            | PlanError::BadLock { .. }
-            | PlanError::NotGenerated { .. } => crate::exit::USAGE,
+            PlanError::Busy { .. } => exit::BUSY,
             PlanError::Escape { .. }
             | PlanError::InTheWay { .. }
-            | PlanError::Interrupted { .. }
             | PlanError::EditedManaged { .. }
-            | PlanError::Conflicts { .. } => crate::exit::REFUSED,
+            | PlanError::Conflicts { .. }
+            | PlanError::Interrupted { .. }
+            | PlanError::BadLock { .. }
+            | PlanError::BadState { .. }
+            | PlanError::BadJournal { .. } => exit::REFUSED,
+            PlanError::Read { .. }
+            | PlanError::Write { .. }
+            | PlanError::NotStarted { .. }
+            | PlanError::Incomplete { .. }
+            | PlanError::NotGenerated { .. } => exit::USAGE,
         }
     }
 }

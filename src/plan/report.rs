@@ -21,6 +21,16 @@ fn note(change: &Change, lang: Lang) -> String {
             "your edits kept, msaforge's changes merged in".into(),
             "사용자 수정 유지, 새 변경 병합".into(),
         ),
+        Action::Conflict if change.base_lost => (
+            format!(
+                "merge base missing or damaged: your file and msaforge's differ in {} region(s), each a conflict",
+                change.conflicts
+            ),
+            format!(
+                "병합 기준본이 없거나 손상됨: 사용자 파일과 새 파일이 {}곳에서 달라 모두 충돌로 표시",
+                change.conflicts
+            ),
+        ),
         Action::Conflict => (
             format!(
                 "{} conflicting region(s) between your edits and msaforge's",
@@ -29,8 +39,8 @@ fn note(change: &Change, lang: Lang) -> String {
             format!("사용자 수정과 새 변경이 {}곳에서 충돌", change.conflicts),
         ),
         Action::Edited if change.current.text().is_none() => (
-            "not a text file (binary, a directory, unreadable): generate stops (--force replaces a file; move a directory away)".into(),
-            "텍스트 파일이 아님 (바이너리, 디렉터리, 읽을 수 없음): generate 중단 (--force 시 파일은 교체, 디렉터리는 직접 옮기세요)".into(),
+            "not a text file (binary, a symbolic link, a directory, a pipe or device, unreadable): generate stops (--force replaces a file or a link; move a directory away)".into(),
+            "텍스트 파일이 아님 (바이너리, 심볼릭 링크, 디렉터리, 읽을 수 없음): generate 중단 (--force 시 파일과 링크는 교체, 디렉터리는 직접 옮기세요)".into(),
         ),
         Action::Edited => (
             "generated file edited by hand: generate stops (--force overwrites)".into(),
@@ -96,12 +106,13 @@ pub fn human(plan: &Plan, lang: Lang, verbose: bool) -> String {
             out,
             "  {}",
             lang.pick(
-                "note: an earlier run was interrupted; `msaforge generate` completes it before anything else",
-                "참고: 이전 실행이 중단됨. `msaforge generate`가 먼저 마무리함"
+                "note: an earlier run was interrupted; `msaforge generate` completes it before anything else (this plan counts it as completed)",
+                "참고: 이전 실행이 중단됨. `msaforge generate`가 먼저 마무리함 (이 계획은 마무리된 상태 기준)"
             )
         );
     }
-    out.push_str(&files(plan, lang, verbose));
+    out.push_str(&warnings(plan, lang));
+    out.push_str(&files(plan, &[], lang, verbose));
     out
 }
 
@@ -123,16 +134,22 @@ fn counts(plan: &Plan, lang: Lang) -> String {
 }
 
 /// One line per file that needs the user (per file that is not unchanged, with `verbose`): its
-/// action, its path and why; then how many changed files were only counted.
-pub fn files(plan: &Plan, lang: Lang, verbose: bool) -> String {
+/// action, its path and why; then how many changed files were only counted. `left`: the files a
+/// run left as they were because they changed while it applied (`apply::Applied::left`); they
+/// need the user too, and are shown as `left-as-is` instead of their planned action.
+pub fn files(plan: &Plan, left: &[String], lang: Lang, verbose: bool) -> String {
     let mut out = String::new();
     let (shown, counted): (Vec<&Change>, Vec<&Change>) = plan
         .changes
         .iter()
-        .filter(|c| c.action != Action::Unchanged)
+        .filter(|c| c.action != Action::Unchanged && !left.contains(&c.path))
         .partition(|c| verbose || needs_you(c.action));
-    let width = shown.iter().map(|c| c.path.len()).max().unwrap_or(0);
-    let listed = !shown.is_empty();
+    let width = (shown.iter().map(|c| c.path.as_str()))
+        .chain(left.iter().map(String::as_str))
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    let listed = !shown.is_empty() || !left.is_empty();
     for c in shown {
         let _ = writeln!(
             out,
@@ -141,6 +158,9 @@ pub fn files(plan: &Plan, lang: Lang, verbose: bool) -> String {
             c.path,
             note(c, lang)
         );
+    }
+    for path in left {
+        let _ = writeln!(out, "  {LEFT:<15} {path:<width$}  {}", left_note(lang));
     }
     let n = counted.len();
     let hint = match (n, listed) {
@@ -156,6 +176,49 @@ pub fn files(plan: &Plan, lang: Lang, verbose: bool) -> String {
     };
     if let Some(hint) = hint {
         let _ = writeln!(out, "  {hint}");
+    }
+    out
+}
+
+/// What the user must know before trusting a plan, one `  note:` line each (or nothing): merge
+/// bases that were missing or did not match the lock. `generate` prints the same lines.
+pub fn warnings(plan: &Plan, lang: Lang) -> String {
+    let lost: Vec<&str> = plan.lost_bases().collect();
+    if lost.is_empty() {
+        return String::new();
+    }
+    let list = lost.join(", ");
+    format!(
+        "  {}\n",
+        lang.pick(
+            format!(
+                "note: {} merge base(s) in .msaforge/base/ are missing or do not match the lock, so msaforge cannot tell your edits from its own: {list} are treated as edited by you (conflicts to resolve, or --on-conflict keep-mine). Restore .msaforge/base/ from version control to merge them normally.",
+                lost.len()
+            ),
+            format!(
+                "참고: .msaforge/base/의 병합 기준본 {}개가 없거나 잠금 파일과 맞지 않아 사용자 수정과 구별할 수 없음: {list} 파일은 사용자가 수정한 것으로 처리 (충돌 해결 또는 --on-conflict keep-mine). 버전 관리에서 .msaforge/base/를 복원하면 정상 병합됨.",
+                lost.len()
+            ),
+        )
+    )
+}
+
+/// How a file a transaction left alone is listed.
+const LEFT: &str = "left-as-is";
+
+fn left_note(lang: Lang) -> &'static str {
+    lang.pick(
+        "changed after this run was planned: not overwritten (the next plan shows it)",
+        "실행 계획 후 변경됨: 덮어쓰지 않음 (다음 plan에 표시)",
+    )
+}
+
+/// The files a transaction left alone because they changed after it was planned, one line each
+/// (for the files of an interrupted run that `generate` completed; see [`files`] for this run's).
+pub fn left(paths: &[String], lang: Lang) -> String {
+    let mut out = String::new();
+    for path in paths {
+        let _ = writeln!(out, "  {LEFT:<15} {path}  {}", left_note(lang));
     }
     out
 }
@@ -192,6 +255,8 @@ struct JsonPlan<'a> {
     templates: &'a str,
     interrupted: bool,
     changes: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    lost_bases: Vec<&'a str>,
     summary: std::collections::BTreeMap<&'static str, usize>,
     files: Vec<JsonFile<'a>>,
 }
@@ -218,6 +283,7 @@ pub fn json(plan: &Plan) -> String {
         templates: &plan.stamp.templates_hash,
         interrupted: plan.interrupted,
         changes: plan.has_changes(),
+        lost_bases: plan.lost_bases().collect(),
         summary: Action::ALL
             .iter()
             .map(|&a| (a.as_str(), plan.count(a)))
@@ -324,6 +390,7 @@ mod tests {
             conflicts: 0,
             locked: None,
             base: None,
+            base_lost: false,
         }
     }
 

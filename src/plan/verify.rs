@@ -1,6 +1,6 @@
 //! `msaforge check --output DIR`: is a generated output in a finished state? It is not while a
 //! file msaforge wrote with conflict markers still has them, while the lock is missing or damaged,
-//! or while an interrupted run is not completed. Reads only.
+//! or while an interrupted run is not completed. Reads only, under the directory's shared lock.
 
 use std::path::Path;
 
@@ -23,19 +23,22 @@ pub struct Problem {
 
 /// The problems of an output directory: unresolved conflicts, file by file.
 pub fn verify(out: &Path) -> Result<Vec<Problem>, PlanError> {
-    let Some(lock) = lock::read(out)? else {
-        return Err(PlanError::NotGenerated {
-            dir: out.display().to_string(),
-        });
+    let not_generated = || PlanError::NotGenerated {
+        dir: out.display().to_string(),
     };
+    let root = out.canonicalize().map_err(|_| not_generated())?;
+    let _shared = super::guard::shared(&root)?;
     if super::apply::interrupted(out) {
         return Err(PlanError::Interrupted {
             dir: out.display().to_string(),
         });
     }
+    let Some(lock) = lock::read(&root)? else {
+        return Err(not_generated());
+    };
     let mut problems = Vec::new();
     for file in lock.files.iter().filter(|f| f.conflict) {
-        if let OnDisk::Text(text) = OnDisk::read(&out.join(&file.path)) {
+        if let OnDisk::Text(text) = OnDisk::read(&root, &file.path)? {
             let lines: Vec<usize> = lock::conflict_lines(&text).collect();
             if let Some(&first) = lines.first() {
                 problems.push(Problem {

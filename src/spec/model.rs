@@ -212,8 +212,44 @@ pub struct Data {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub database: Option<SnakeName>,
     /// Tables (or collections, or key prefixes) this context owns. No other context may claim them.
+    /// A plain name is a table you access with code of your own; `{name, type, key}` stores an
+    /// aggregate of this context there, one row per aggregate: msaforge generates its migrations
+    /// and its repository (postgres and mysql).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub tables: Vec<SnakeName>,
+    pub tables: Vec<Table>,
+}
+
+/// A table of a context: a plain name, or the table an aggregate is stored in.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Table {
+    /// A table this context owns and reads and writes with code of your own.
+    Name(SnakeName),
+    /// A table msaforge creates and migrates for an aggregate, with a generated repository.
+    Aggregate(AggregateTable),
+}
+
+impl Table {
+    pub fn name(&self) -> &SnakeName {
+        match self {
+            Table::Name(name) | Table::Aggregate(AggregateTable { name, .. }) => name,
+        }
+    }
+}
+
+/// An aggregate stored in a table of its own: one row per aggregate, one column per field.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AggregateTable {
+    /// snake_case name of the table.
+    pub name: SnakeName,
+    /// The aggregate stored here: a type of this context with `aggregate: true`.
+    #[serde(rename = "type")]
+    pub ty: PascalName,
+    /// The field that identifies an aggregate: the primary key (a required `uuid`, `string`,
+    /// `int` or `long` field). Default `id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<CamelName>,
 }
 
 /// A type of the context's model.

@@ -69,8 +69,35 @@ pub struct Data {
     pub store: Store,
     /// The database name: the one written, or the context's name with `_` for `-`.
     pub database: String,
+    /// Every table's name, in spec order (plain names and aggregate tables alike).
     pub tables: Vec<String>,
+    /// The tables that store an aggregate, in spec order.
+    pub aggregates: Vec<StoredAggregate>,
 }
+
+/// An aggregate stored in a table of its own (`tables: [{name, type, key}]`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoredAggregate {
+    pub table: String,
+    /// Its place in `Data::tables` (for pointing findings at it).
+    pub index: usize,
+    /// The type stored (existence and `aggregate: true` are checked by the rules).
+    pub type_name: String,
+    /// The key field: the one written, or `id`.
+    pub key: String,
+    /// Whether `key` was written (findings about the default say so).
+    pub key_written: bool,
+}
+
+impl Data {
+    /// The aggregate stored in table `name`, if that table stores one.
+    pub fn aggregate(&self, table: &str) -> Option<&StoredAggregate> {
+        self.aggregates.iter().find(|a| a.table == table)
+    }
+}
+
+/// The key of an aggregate table that names none.
+pub const DEFAULT_KEY: &str = "id";
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Context {
@@ -247,11 +274,31 @@ fn context(c: model::Context, java_root: &str, level: &impl Fn(&model::Dr) -> Dr
             store: Store::None,
             database: default_database(),
             tables: Vec::new(),
+            aggregates: Vec::new(),
         },
         Some(d) => Data {
             store: d.store,
             database: d.database.map_or_else(default_database, |db| db.0),
-            tables: d.tables.into_iter().map(|t| t.0).collect(),
+            aggregates: d
+                .tables
+                .iter()
+                .enumerate()
+                .filter_map(|(index, t)| match t {
+                    model::Table::Name(_) => None,
+                    model::Table::Aggregate(a) => Some(StoredAggregate {
+                        table: a.name.0.clone(),
+                        index,
+                        type_name: a.ty.0.clone(),
+                        key: a
+                            .key
+                            .as_ref()
+                            .map_or(DEFAULT_KEY, |k| k.0.as_str())
+                            .to_owned(),
+                        key_written: a.key.is_some(),
+                    }),
+                })
+                .collect(),
+            tables: d.tables.into_iter().map(|t| t.name().0.clone()).collect(),
         },
     };
     Context {

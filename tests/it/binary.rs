@@ -1,17 +1,20 @@
 //! The msaforge binary under test, run the one way every test runs it: a builder for the
-//! arguments, environment, standard input and working directory, and the captured output with
-//! assertions that show everything the process said when they fail.
+//! arguments, environment, standard input, working directory, umask and closed output pipes, and
+//! the captured output with assertions that show everything the process said when they fail. A run either goes to
+//! the end ([`Msaforge::run`]) or runs in the background ([`Msaforge::spawn`]) for a test that
+//! watches it, stops it midway or starts another beside it.
 //!
 //! By default the process runs in the repository root with no colour, no locale (English
-//! messages) and no LLM settings inherited from the developer's shell.
+//! messages), no LLM settings and no test hooks inherited from the developer's shell.
 
 use std::ffi::{OsStr, OsString};
-use std::io::Write as _;
-use std::path::Path;
+use std::io::{Read, Write as _};
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
+use std::thread::JoinHandle;
 
 /// Variables of the developer's environment that would change what msaforge does.
-const SCRUBBED: [&str; 9] = [
+const SCRUBBED: [&str; 11] = [
     "LANG",
     "LC_ALL",
     "LC_MESSAGES",
@@ -20,30 +23,30 @@ const SCRUBBED: [&str; 9] = [
     "MSAFORGE_LLM_API_KEY",
     "MSAFORGE_LLM_BASE_URL",
     "MSAFORGE_LLM_MODEL",
+    "MSAFORGE_LOCK_WAIT",
     "MSAFORGE_TEST_APPLY_PAUSE_MS",
+    "MSAFORGE_TEST_STAGE_PAUSE_MS",
 ];
 
 /// One run of the binary: `Msaforge::new().args(["check", spec]).run().code(0)`.
 pub struct Msaforge {
-    cmd: Command,
     args: Vec<OsString>,
+    env: Vec<(OsString, OsString)>,
+    dir: PathBuf,
     stdin: Vec<u8>,
+    umask: Option<u32>,
     closed_stdout: bool,
     closed_stderr: bool,
 }
 
 impl Msaforge {
     pub fn new() -> Self {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_msaforge"));
-        cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
-            .env("NO_COLOR", "1");
-        for var in SCRUBBED {
-            cmd.env_remove(var);
-        }
         Msaforge {
-            cmd,
             args: Vec::new(),
+            env: Vec::new(),
+            dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")),
             stdin: Vec::new(),
+            umask: None,
             closed_stdout: false,
             closed_stderr: false,
         }
@@ -61,12 +64,16 @@ impl Msaforge {
     }
 
     pub fn env(mut self, key: &str, value: impl AsRef<OsStr>) -> Self {
-        self.cmd.env(key, value);
+        self.env
+            .push((OsString::from(key), value.as_ref().to_owned()));
         self
     }
 
     pub fn envs<'a>(mut self, vars: impl IntoIterator<Item = &'a (&'a str, &'a str)>) -> Self {
-        self.cmd.envs(vars.into_iter().copied());
+        self.env.extend(
+            vars.into_iter()
+                .map(|(k, v)| (OsString::from(k), OsString::from(v))),
+        );
         self
     }
 
@@ -78,7 +85,14 @@ impl Msaforge {
 
     /// The working directory (the repository root by default).
     pub fn current_dir(mut self, dir: impl AsRef<Path>) -> Self {
-        self.cmd.current_dir(dir);
+        dir.as_ref().clone_into(&mut self.dir);
+        self
+    }
+
+    /// The file mode creation mask msaforge starts with (the test process's own by default).
+    /// Set by `sh`, which then becomes msaforge (`exec`): the umask is the shell's builtin.
+    pub fn umask(mut self, mask: u32) -> Self {
+        self.umask = Some(mask);
         self
     }
 
@@ -96,7 +110,30 @@ impl Msaforge {
     }
 
     /// Runs to the end, capturing both output streams (those not closed).
-    pub fn run(mut self) -> Output {
+    pub fn run(self) -> Output {
+        self.spawn().finish()
+    }
+
+    /// Starts it in the background. Its output (the streams not closed) is read all along (a
+    /// full pipe never blocks it) and handed over by [`Running::finish`] or [`Running::kill`].
+    pub fn spawn(self) -> Running {
+        let bin = env!("CARGO_BIN_EXE_msaforge");
+        let mut cmd = match self.umask {
+            None => Command::new(bin),
+            Some(mask) => {
+                let mut sh = Command::new("sh");
+                sh.arg("-c")
+                    .arg(format!("umask {mask:03o} && exec \"$0\" \"$@\""))
+                    .arg(bin);
+                sh
+            }
+        };
+        cmd.args(&self.args)
+            .current_dir(&self.dir)
+            .env("NO_COLOR", "1");
+        for var in SCRUBBED {
+            cmd.env_remove(var);
+        }
         let stream = |closed| {
             if closed {
                 closed_pipe()
@@ -104,38 +141,74 @@ impl Msaforge {
                 Stdio::piped()
             }
         };
-        self.cmd
-            .args(&self.args)
+        cmd.envs(self.env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::piped())
             .stdout(stream(self.closed_stdout))
             .stderr(stream(self.closed_stderr));
-        let mut child = self.cmd.spawn().expect("msaforge starts");
+        let mut child = cmd.spawn().expect("msaforge starts");
         let mut input = child.stdin.take().expect("stdin is piped");
-        let bytes = std::mem::take(&mut self.stdin);
+        let bytes = self.stdin;
         // A separate writer: a process that answers before reading all its input cannot block us.
         let writer = std::thread::spawn(move || {
             let _ = input.write_all(&bytes);
         });
-        let out = child.wait_with_output().expect("msaforge finishes");
-        writer.join().expect("stdin writer");
+        Running {
+            args: self.args,
+            stdout: child.stdout.take().map(drain),
+            stderr: child.stderr.take().map(drain),
+            writer,
+            child,
+        }
+    }
+}
+
+/// Reads a stream to its end on a thread of its own.
+fn drain(mut stream: impl Read + Send + 'static) -> JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = stream.read_to_end(&mut bytes);
+        bytes
+    })
+}
+
+/// A run started by [`Msaforge::spawn`], still going or finished but not yet collected.
+pub struct Running {
+    args: Vec<OsString>,
+    child: Child,
+    writer: JoinHandle<()>,
+    /// `None` for a stream that was closed.
+    stdout: Option<JoinHandle<Vec<u8>>>,
+    stderr: Option<JoinHandle<Vec<u8>>>,
+}
+
+impl Running {
+    /// Its exit status if it has finished, without waiting.
+    pub fn try_wait(&mut self) -> Option<ExitStatus> {
+        self.child.try_wait().expect("msaforge's status")
+    }
+
+    /// Waits for the end and returns all it said.
+    pub fn finish(mut self) -> Output {
+        let status = self.child.wait().expect("msaforge finishes");
+        self.writer.join().expect("stdin writer");
         Output {
             args: self.args,
-            status: out.status,
-            stdout: out.stdout,
-            stderr: out.stderr,
+            status,
+            stdout: collect(self.stdout, "stdout reader"),
+            stderr: collect(self.stderr, "stderr reader"),
         }
     }
 
-    /// Starts it in the background with its output discarded, for a test that stops it midway.
-    pub fn spawn(mut self) -> Child {
-        self.cmd
-            .args(&self.args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("msaforge starts")
+    /// SIGKILL: no cleanup of any kind. Returns what it had said until then.
+    pub fn kill(mut self) -> Output {
+        self.child.kill().expect("kill");
+        self.finish()
     }
+}
+
+/// What a stream's reader read (nothing for a closed stream).
+fn collect(reader: Option<JoinHandle<Vec<u8>>>, what: &str) -> Vec<u8> {
+    reader.map_or_else(Vec::new, |r| r.join().expect(what))
 }
 
 /// A pipe whose read end is closed before the process starts.

@@ -1,124 +1,12 @@
 //! Safe regeneration on a real generated project: hand edits survive spec changes, `plan`
 //! classifies every file (snapshotted), conflicts get markers and fail `check --output` until
-//! resolved; and the helpers `regenerate_safety` shares.
+//! resolved. The helpers it shares with `regenerate_safety` and the `regen_*` tests live in
+//! `regen_support`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use crate::binary::{Msaforge, Output};
-
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-const EXAMPLE: &str = "examples/records-archive.yaml";
-
-pub fn generate(spec: &Path, out: &Path, extra: &[&str]) -> Output {
-    let mut args = vec![
-        "generate",
-        spec.to_str().expect("utf-8"),
-        "-o",
-        out.to_str().expect("utf-8"),
-    ];
-    args.extend_from_slice(extra);
-    Msaforge::new().args(args).run()
-}
-
-pub fn plan(spec: &Path, out: &Path, extra: &[&str]) -> Output {
-    let mut args = vec![
-        "plan",
-        spec.to_str().expect("utf-8"),
-        "-o",
-        out.to_str().expect("utf-8"),
-    ];
-    args.extend_from_slice(extra);
-    Msaforge::new().args(args).run()
-}
-
-pub fn read(path: impl AsRef<Path>) -> String {
-    let path = path.as_ref();
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-/// Replaces the one occurrence of `from` in the file (the edit must apply).
-fn edit(path: impl AsRef<Path>, from: &str, to: &str) {
-    let path = path.as_ref();
-    let old = read(path);
-    assert_eq!(
-        old.matches(from).count(),
-        1,
-        "{from:?} once in {}",
-        path.display()
-    );
-    std::fs::write(path, old.replacen(from, to, 1)).expect("edit");
-}
-
-/// The example, version 1.
-pub fn v1() -> String {
-    read(Path::new(ROOT).join(EXAMPLE))
-}
-
-/// Version 2: an operation and a field more in `placement`, and a new context `reading-room`.
-pub fn v2() -> String {
-    let mut spec = v1();
-    let op = "      - { name: registerBox, method: POST, path: /v1/boxes, request: ArchiveBox, response: ArchiveBox }\n";
-    assert!(spec.contains(op));
-    spec = spec.replacen(
-        op,
-        &format!("{op}      - {{ name: retireShelf, method: DELETE, path: \"/v1/shelves/{{shelfId}}\", response: Shelf }}\n"),
-        1,
-    );
-    let field = "          - { name: slots, type: \"Slot[]\" }\n";
-    assert!(spec.contains(field));
-    spec = spec.replacen(
-        field,
-        &format!("{field}          - {{ name: note, type: string, optional: true }}\n"),
-        1,
-    );
-    spec.push_str(
-        r#"
-  - name: reading-room
-    title: 열람실
-    purpose: 열람실 좌석 예약을 관리한다.
-    team: access-team
-    stack: rust-axum
-    dr: { grade: 3 }
-    data:
-      store: postgres
-      tables: [reservations]
-    types:
-      - name: Reservation
-        aggregate: true
-        fields:
-          - { name: id, type: uuid }
-          - { name: loanId, type: uuid }
-          - { name: seat, type: string }
-    operations:
-      - { name: reserveSeat, method: POST, path: /v1/reservations, request: Reservation, response: Reservation }
-      - { name: getReservation, method: GET, path: "/v1/reservations/{reservationId}", response: Reservation }
-    calls:
-      - { context: checkout, operation: getLoan, timeout: 1s, retries: 1, circuit_breaker: true }
-"#,
-    );
-    spec
-}
-
-/// Version 3: version 2 without the `inventory` context (and `placement`'s subscription to it).
-fn v3() -> String {
-    let spec = v2();
-    let start = spec.find("  - name: inventory\n").expect("inventory");
-    let end = spec.find("  - name: directory\n").expect("directory");
-    let spec = format!("{}{}", &spec[..start], &spec[end..]);
-    let consume = "        - { name: DiscrepancyFound, from: inventory }\n";
-    assert!(spec.contains(consume));
-    spec.replacen(consume, "", 1)
-}
-
-pub fn write_spec(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, text).expect("spec");
-    let check = Msaforge::new()
-        .args(["check", path.to_str().expect("utf-8")])
-        .run();
-    check.code(0);
-    path
-}
+use crate::binary::Msaforge;
+use crate::regen_support::{edit, generate, plan, read, specs, v1, v2, write_spec};
 
 /// The plan's human output (with `flags`) with the temporary directory taken out.
 fn plan_listing(spec: &Path, out: &Path, flags: &[&str]) -> String {
@@ -131,11 +19,7 @@ fn plan_listing(spec: &Path, out: &Path, flags: &[&str]) -> String {
 fn hand_edits_survive_spec_changes_and_the_workspace_still_builds() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let out = tmp.path().join("system");
-    let specs = [
-        write_spec(tmp.path(), "v1.yaml", &v1()),
-        write_spec(tmp.path(), "v2.yaml", &v2()),
-        write_spec(tmp.path(), "v3.yaml", &v3()),
-    ];
+    let specs = specs(tmp.path());
     generate(&specs[0], &out, &[]).code(0);
 
     // Hand edits: a handler, a service's Cargo.toml, the gateway, a Kubernetes manifest, the README.
@@ -155,8 +39,8 @@ fn hand_edits_survive_spec_changes_and_the_workspace_still_builds() {
     );
     edit(
         out.join("gateway/nginx.conf"),
-        "worker_connections 1024;",
         "worker_connections 4096;",
+        "worker_connections 8192;",
     );
     let deployment = out.join("deploy/k8s/base/placement/deployment.yaml");
     edit(
@@ -189,7 +73,7 @@ fn hand_edits_survive_spec_changes_and_the_workspace_still_builds() {
     let cargo = read(out.join("services/placement/Cargo.toml"));
     assert!(cargo.contains("run by the storage team"), "{cargo}");
     let nginx = read(out.join("gateway/nginx.conf"));
-    assert!(nginx.contains("worker_connections 4096;"));
+    assert!(nginx.contains("worker_connections 8192;"));
     assert!(nginx.contains("reading-room"), "new routes merged in");
     assert!(read(out.join("README.md")).contains("Team notes"));
     assert!(read(&deployment).contains("limits: { cpu: \"2\", memory: 1Gi }"));

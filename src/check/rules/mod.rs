@@ -8,6 +8,7 @@
 mod budget;
 mod calls;
 mod coupling;
+mod data;
 mod dr;
 mod entries;
 mod events;
@@ -69,6 +70,13 @@ pub static ALL: &[&Rule] = &[
     &dr::MSA203,
     &dr::MSA204,
     &dr::MSA205,
+    &data::MSA301,
+    &data::MSA302,
+    &data::MSA303,
+    &data::MSA304,
+    &data::MSA305,
+    &data::MSA306,
+    &data::MSA307,
 ];
 
 /// Looks a rule up by code (case-insensitive).
@@ -97,6 +105,7 @@ pub fn run(spec: &Spec, lang: Lang) -> Vec<Finding> {
     teams::check(spec, lang, &mut out);
     size::check(spec, lang, &mut out);
     dr::check(spec, lang, &mut out);
+    data::check(spec, lang, &mut out);
     reserved::stack_clashes(spec, lang, &mut out);
     out
 }

@@ -100,7 +100,6 @@ pub fn context(spec: &Spec, i: usize, plan: ContextPlan) -> ContextView {
         }
     }
     routes.sort_by(|a, b| a.prefix.cmp(&b.prefix));
-    let route_timeouts: Vec<f64> = routes.iter().map(|r| r.timeout_s).collect();
     ContextView {
         name: c.name.clone(),
         env: c.name.to_shouty_snake_case(),
@@ -155,7 +154,7 @@ pub fn context(spec: &Spec, i: usize, plan: ContextPlan) -> ContextView {
         },
         run: (def.run)(&c.name),
         tracing_env: def.tracing_env,
-        deploy: deploy::context(i, c, plan, &route_timeouts),
+        deploy: deploy::context(spec, i, plan, default_timeout),
         stacks: stack::all()
             .map(|d| {
                 let view = if d.stack == c.stack {

@@ -5,9 +5,15 @@
 //! Pure data derived from the checked `Spec`; the numbers are msaforge's defaults, documented in
 //! `templates/README.md` and the generated `docs/dr/plan.md`. No rendering or writing here.
 
+mod routes;
+mod shutdown;
+
 use std::fmt::Write as _;
 
 use serde::Serialize;
+
+pub use routes::{RouteMatch, RouteRule};
+pub use shutdown::Shutdown;
 
 use crate::recovery::{ContextPlan, Step};
 use crate::spec::Spec;
@@ -28,6 +34,41 @@ pub struct DeployView {
     pub uses_cnpg: bool,
     pub uses_velero: bool,
     pub has_replicated: bool,
+    /// The in-cluster nginx gateway behind the Gateway API.
+    pub gateway: GatewayDeploy,
+    /// Addresses and namespaces the network policies name: placeholders to replace.
+    pub network: NetworkView,
+}
+
+/// What the NetworkPolicies and the gateway need to know about the cluster and the sites. The
+/// CIDRs are documentation ranges (RFC 5737) or a common default, listed in the generated
+/// deploy/k8s/README.md as placeholders to replace.
+#[derive(Debug, Serialize)]
+pub struct NetworkView {
+    /// The pod network, trusted for X-Forwarded-For from the Gateway implementation's proxies.
+    pub pod_cidr: &'static str,
+    /// Where the Gateway implementation's proxies run (the Gateway's own namespace by default).
+    pub proxy_namespace: String,
+    /// The namespace of the Gateway implementation's control plane (placeholder).
+    pub control_plane_namespace: &'static str,
+    /// The Kubernetes API server's endpoints (`kubectl get endpoints kubernetes`).
+    pub api_server_cidr: &'static str,
+    /// The object storage endpoints of the primary and the DR site (WAL archives, base backups).
+    pub object_storage_primary_cidr: &'static str,
+    pub object_storage_dr_cidr: &'static str,
+    /// The primary site's database endpoint, as the DR site reaches it (active-active writes), and
+    /// the DR site's nodes, as the primary site's databases see them.
+    pub primary_db_cidr: &'static str,
+    pub dr_site_cidr: &'static str,
+}
+
+/// The nginx gateway's Deployment: replicas by the gateway's grade, and its shutdown.
+#[derive(Debug, Serialize)]
+pub struct GatewayDeploy {
+    pub grade: u8,
+    pub replicas: u32,
+    pub max_replicas: u32,
+    pub shutdown: Shutdown,
 }
 
 /// A step of the recovery order, with the indices of its contexts in `system.contexts`.
@@ -75,8 +116,10 @@ pub struct DeployContext {
     pub velero_hours: u32,
     /// The RTO as a `kubectl wait --timeout` duration (`4h`, `15m`; at least a minute).
     pub wait_timeout: String,
-    /// Gateway API durations of the context's public routes, in `ctx.routes` order.
-    pub route_timeouts: Vec<String>,
+    /// preStop, readiness delay, in-flight timeout and grace period (`shutdown` module).
+    pub shutdown: Shutdown,
+    /// The rules of its HTTPRoute: every public operation matched by method and whole path.
+    pub route_rules: Vec<RouteRule>,
 }
 
 /// Backups are kept this long whatever the grade (msaforge's default, from the platform notes).
@@ -85,7 +128,29 @@ pub const RETENTION_DAYS: u32 = 30;
 /// The system's deployment view; `contexts` are the contexts' own (`context`), in spec order.
 pub fn view(spec: &Spec, order: Vec<Step>, contexts: &[&DeployContext]) -> DeployView {
     let index = |name: &String| spec.context_index(name);
+    let grade = spec
+        .gateway
+        .dr
+        .map_or(crate::recovery::DEFAULT_GRADE, |d| d.grade)
+        .min(4);
+    let (replicas, max_replicas) = replicas_of(grade);
     DeployView {
+        gateway: GatewayDeploy {
+            grade,
+            replicas,
+            max_replicas,
+            shutdown: shutdown::gateway(spec),
+        },
+        network: NetworkView {
+            pod_cidr: "10.0.0.0/8",
+            proxy_namespace: spec.system.name.to_string(),
+            control_plane_namespace: "gateway-system",
+            api_server_cidr: "192.0.2.10/32",
+            object_storage_primary_cidr: "198.51.100.10/32",
+            object_storage_dr_cidr: "203.0.113.10/32",
+            primary_db_cidr: "198.51.100.20/32",
+            dr_site_cidr: "203.0.113.0/24",
+        },
         namespace: spec.system.name.to_string(),
         image_tag: "0.1.0",
         retention_days: RETENTION_DAYS,
@@ -102,22 +167,14 @@ pub fn view(spec: &Spec, order: Vec<Step>, contexts: &[&DeployContext]) -> Deplo
     }
 }
 
-/// The deployment of context `i` (`c`), from its row of the DR plan and the timeouts of its
-/// public routes.
-pub fn context(
-    i: usize,
-    c: &crate::spec::resolve::Context,
-    row: ContextPlan,
-    timeouts: &[f64],
-) -> DeployContext {
+/// The deployment of context `i` of the spec, from its row of the DR plan; operations without a
+/// timeout take the gateway's (`default_timeout_s`).
+pub fn context(spec: &Spec, i: usize, row: ContextPlan, default_timeout_s: f64) -> DeployContext {
+    let c = &spec.contexts[i];
+    let prefix = spec.gateway.prefix.trim_end_matches('/');
     let grade = row.grade.min(4);
     let strategy = row.strategy;
-    let (replicas, max_replicas) = match grade {
-        1 => (3, 10),
-        2 => (2, 6),
-        3 => (2, 4),
-        _ => (1, 3),
-    };
+    let (replicas, max_replicas) = replicas_of(grade);
     let replicated = c.data.store == Store::Postgres && strategy != Strategy::BackupRestore;
     let (database, db_port, db_image) = match c.data.store {
         Store::Postgres => ("cnpg", 5432, ""),
@@ -160,8 +217,19 @@ pub fn context(
         velero_every: every(rpo_hours),
         velero_hours: rpo_hours,
         wait_timeout: wait_timeout(row.rto_ms),
-        route_timeouts: timeouts.iter().map(|&s| gateway_duration(s)).collect(),
+        shutdown: shutdown::service(spec, i),
+        route_rules: routes::rules(c, prefix, default_timeout_s),
         plan: row,
+    }
+}
+
+/// Replicas in the primary site (the HPA's floor) and the HPA's ceiling, by grade (1-4).
+fn replicas_of(grade: u8) -> (u32, u32) {
+    match grade {
+        1 => (3, 10),
+        2 => (2, 6),
+        3 => (2, 4),
+        _ => (1, 3),
     }
 }
 
