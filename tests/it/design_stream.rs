@@ -149,7 +149,7 @@ fn a_signal_keeps_the_last_attempt_and_the_report() {
         ]);
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::write(dir.path().join("brief.md"), BRIEF).expect("brief");
-        let mut child = Msaforge::new()
+        let child = Msaforge::new()
             .args([
                 "design",
                 "brief.md",
@@ -181,8 +181,8 @@ fn a_signal_keeps_the_last_attempt_and_the_report() {
             .status()
             .expect("kill runs");
         assert!(sent.success());
-        let status = child.wait().expect("exits");
-        assert_eq!(status.code(), Some(code), "{signal}");
+        let output = child.finish();
+        assert_eq!(output.exit_code(), Some(code), "{signal}\n{}", output.text());
         let rejected =
             std::fs::read_to_string(dir.path().join("spec.rejected.yaml")).expect("kept");
         assert!(
