@@ -172,13 +172,26 @@ pub fn finish(
     lang: Lang,
 ) -> Result<Designed, CmdError> {
     let say = |text: &str| output::to_stderr(&llm.redactor().apply(text));
+    let tokens = match (stats.prompt_tokens, stats.completion_tokens) {
+        (Some(prompt), Some(completion)) => tr!(
+            lang,
+            "{prompt} prompt + {completion} completion tokens",
+            "프롬프트 토큰 {prompt} + 답 토큰 {completion}"
+        ),
+        _ => {
+            let chunks = stats.streamed_chunks;
+            tr!(
+                lang,
+                "tokens not reported by the server ({chunks} chunks streamed)",
+                "서버가 토큰 수를 알리지 않음 (스트림 조각 {chunks}개)"
+            )
+        }
+    };
     let summary = tr!(
         lang,
-        "{} round(s), {} prompt + {} completion tokens, {:.1} s ({:.1} s waiting for the LLM)",
-        "{}라운드, 프롬프트 토큰 {} + 답 토큰 {}, {:.1}초 (LLM 대기 {:.1}초)",
+        "{} round(s), {tokens}, {:.1} s ({:.1} s waiting for the LLM)",
+        "{}라운드, {tokens}, {:.1}초 (LLM 대기 {:.1}초)",
         stats.rounds,
-        stats.prompt_tokens,
-        stats.completion_tokens,
         stats.elapsed.as_secs_f64(),
         stats.llm_wait.as_secs_f64()
     );

@@ -59,8 +59,14 @@ pub struct Stats {
     pub rounds: u32,
     /// HTTP requests, retries included.
     pub attempts: u32,
-    pub prompt_tokens: u64,
-    pub completion_tokens: u64,
+    /// The tokens the server reported, summed over the answers; `None` (null in `--report`) as
+    /// soon as one answer came without usage: a partial sum would understate the run.
+    pub prompt_tokens: Option<u64>,
+    pub completion_tokens: Option<u64>,
+    /// Whether the server reported the token counts.
+    pub usage: UsageSource,
+    /// Streamed chunks that carried text (about a token each), counted by msaforge.
+    pub streamed_chunks: u64,
     /// Answers came as event streams.
     pub streamed: bool,
     #[serde(rename = "elapsed", serialize_with = "as_seconds")]
@@ -71,6 +77,39 @@ pub struct Stats {
     /// msaforge's own time: prompts, checks, files.
     #[serde(rename = "own_seconds", serialize_with = "as_seconds")]
     pub own: Duration,
+}
+
+/// Where the token counts of a run come from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub enum UsageSource {
+    /// Every answer carried `usage` (or none has arrived yet).
+    #[default]
+    #[serde(rename = "reported")]
+    Reported,
+    /// An answer came without it (streams from llama-cpp-python 0.3, for one).
+    #[serde(rename = "not reported by the server")]
+    NotReported,
+}
+
+impl Stats {
+    /// Adds what one answer cost.
+    pub fn count(&mut self, answer: &Answer) {
+        self.attempts += answer.attempts;
+        self.streamed = answer.streamed;
+        self.streamed_chunks += answer.pieces;
+        match answer.usage {
+            Some(usage) => {
+                self.prompt_tokens = self.prompt_tokens.map(|n| n + usage.prompt_tokens);
+                self.completion_tokens =
+                    self.completion_tokens.map(|n| n + usage.completion_tokens);
+            }
+            None => {
+                self.usage = UsageSource::NotReported;
+                self.prompt_tokens = None;
+                self.completion_tokens = None;
+            }
+        }
+    }
 }
 
 #[allow(clippy::trivially_copy_pass_by_ref)] // serde's signature
@@ -98,6 +137,8 @@ impl Journal {
                 provider: settings.provider.as_str().into(),
                 model: settings.model.clone(),
                 streamed: llm.streams(),
+                prompt_tokens: Some(0),
+                completion_tokens: Some(0),
                 ..Stats::default()
             },
             last: None,
@@ -189,6 +230,7 @@ pub async fn design(
         }
         let chunks = std::sync::atomic::AtomicU64::new(0);
         let on_event = |event: Event<'_>| match event {
+            Event::Text("") => {}
             Event::Text(piece) => {
                 lock().partial.push_str(piece);
                 let n = chunks.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
@@ -213,13 +255,12 @@ pub async fn design(
                 j.stats.llm_wait += since.elapsed();
             }
             let answer = answer?;
-            j.stats.attempts += answer.attempts;
-            j.stats.prompt_tokens += answer.prompt_tokens;
-            j.stats.completion_tokens += answer.completion_tokens;
-            j.stats.streamed = answer.streamed;
+            j.stats.count(&answer);
             answer
         };
-        budget.learn(&messages, answer.prompt_tokens);
+        if let Some(usage) = answer.usage {
+            budget.learn(&messages, usage.prompt_tokens);
+        }
         let attempt = match judge(&answer, &header, spec_name, lang, round) {
             accepted @ Verdict::Accepted { .. } => return Ok(accepted),
             Verdict::Rejected(attempt) => attempt,

@@ -11,8 +11,11 @@ use super::error::DesignError;
 pub struct Answer {
     pub text: String,
     pub truncated: bool,
-    pub prompt_tokens: u64,
-    pub completion_tokens: u64,
+    /// The token counts the server reported; `None` when it sent none (llama-cpp-python sends
+    /// no usage in streams: it ignores `stream_options.include_usage`). Never guessed.
+    pub usage: Option<Usage>,
+    /// Streamed chunks that carried text (about a token each), counted here; 0 for a whole answer.
+    pub pieces: u64,
     /// HTTP requests made for it (retries included).
     pub attempts: u32,
     /// It arrived as an event stream.
@@ -65,17 +68,17 @@ struct ChunkChoice {
     finish_reason: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 pub struct Usage {
     #[serde(default)]
-    prompt_tokens: u64,
+    pub prompt_tokens: u64,
     #[serde(default)]
-    completion_tokens: u64,
+    pub completion_tokens: u64,
 }
 
 /// The answer in a whole completion.
 pub fn answer_of(completion: Completion) -> Result<Answer, DesignError> {
-    let usage = completion.usage.unwrap_or_default();
+    let usage = completion.usage;
     let Some(choice) = completion.choices.into_iter().next() else {
         return Err(DesignError::Protocol("the answer has no choices".into()));
     };
@@ -86,8 +89,8 @@ pub fn answer_of(completion: Completion) -> Result<Answer, DesignError> {
     Ok(Answer {
         text: message.content.unwrap_or_default(),
         truncated: choice.finish_reason.as_deref() == Some("length"),
-        prompt_tokens: usage.prompt_tokens,
-        completion_tokens: usage.completion_tokens,
+        usage,
+        pieces: 0,
         attempts: 1,
         streamed: false,
     })
@@ -100,8 +103,10 @@ pub struct Assembly {
     refusal: String,
     finish: Option<String>,
     usage: Option<Usage>,
-    /// Chunks received (about one token each).
+    /// Chunks received, whatever they held.
     pub received: u64,
+    /// Chunks that carried text.
+    pieces: u64,
 }
 
 impl Assembly {
@@ -119,11 +124,14 @@ impl Assembly {
         }
         self.usage = chunk.usage.or(self.usage);
         self.received += 1;
+        if !piece.is_empty() {
+            self.pieces += 1;
+        }
         piece
     }
 
     pub fn finish(self) -> Result<Answer, DesignError> {
-        let received = self.received;
+        let pieces = self.pieces;
         let mut answer = answer_of(Completion {
             choices: vec![Choice {
                 message: Some(Message {
@@ -132,14 +140,11 @@ impl Assembly {
                 }),
                 finish_reason: self.finish,
             }],
-            // Servers without `include_usage` support: count the chunks.
-            usage: self.usage.or(Some(Usage {
-                prompt_tokens: 0,
-                completion_tokens: received,
-            })),
+            usage: self.usage,
             error: None,
         })?;
         answer.streamed = true;
+        answer.pieces = pieces;
         Ok(answer)
     }
 }
@@ -169,7 +174,25 @@ mod tests {
         let answer = a.finish().expect("answer");
         assert_eq!(answer.text, "{\"msaforge\": 1}");
         assert!(answer.truncated && answer.streamed);
-        assert_eq!((answer.prompt_tokens, answer.completion_tokens), (7, 3));
+        assert_eq!(
+            answer.usage,
+            Some(Usage {
+                prompt_tokens: 7,
+                completion_tokens: 3
+            })
+        );
+        assert_eq!(answer.pieces, 2);
+    }
+
+    #[test]
+    fn a_stream_without_usage_has_no_token_counts() {
+        let mut a = Assembly::default();
+        a.add(chunk(r#"{"choices":[{"delta":{"content":"{}"}}]}"#));
+        a.add(chunk(
+            r#"{"choices":[{"delta":{},"finish_reason":"stop"}]}"#,
+        ));
+        let answer = a.finish().expect("answer");
+        assert_eq!((answer.usage, answer.pieces), (None, 1));
     }
 
     #[test]

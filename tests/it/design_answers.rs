@@ -58,6 +58,35 @@ fn a_streamed_answer_is_put_together() {
 }
 
 #[test]
+fn token_counts_a_server_does_not_send_are_unknown_not_zero() {
+    // Round 1 streams without usage (llama-cpp-python), round 2 with: a sum of the one count
+    // known would understate the run, so both counts are unknown and the chunks are counted.
+    let server = Server::start(vec![
+        Reply::StreamWithoutUsage(failing_spec().to_string()),
+        Reply::Stream(passing_spec().to_string()),
+    ]);
+    let run = design(&server, &[]);
+    run.code(0);
+    let report = run.report();
+    assert_eq!(report["usage"], "not reported by the server", "{report}");
+    assert!(report["prompt_tokens"].is_null(), "{report}");
+    assert!(report["completion_tokens"].is_null(), "{report}");
+    let chunks = report["streamed_chunks"].as_u64().unwrap_or_default();
+    // Both answers, in pieces of 16 characters.
+    let expected = (failing_spec().to_string().chars().count()
+        + passing_spec().to_string().chars().count())
+        / 16;
+    assert!(chunks >= expected as u64, "{chunks} < {expected}: {report}");
+    assert!(
+        run.stdout().contains(&format!(
+            "2 round(s), tokens not reported by the server ({chunks} chunks streamed)"
+        )),
+        "{}",
+        run.stdout()
+    );
+}
+
+#[test]
 fn invalid_json_is_sent_back_and_finally_rejected() {
     let server = Server::start(vec![
         Reply::Chat("{\"msaforge\": 1, \"system\": }".into()),

@@ -182,7 +182,12 @@ fn a_signal_keeps_the_last_attempt_and_the_report() {
             .expect("kill runs");
         assert!(sent.success());
         let output = child.finish();
-        assert_eq!(output.exit_code(), Some(code), "{signal}\n{}", output.text());
+        assert_eq!(
+            output.exit_code(),
+            Some(code),
+            "{signal}\n{}",
+            output.text()
+        );
         let rejected =
             std::fs::read_to_string(dir.path().join("spec.rejected.yaml")).expect("kept");
         assert!(

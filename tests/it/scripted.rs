@@ -35,6 +35,9 @@ pub enum Reply {
     Refusal(&'static str),
     /// The content as server-sent events, in pieces, then usage and `[DONE]`.
     Stream(String),
+    /// The same without the usage chunk, as llama-cpp-python 0.3 streams (it ignores
+    /// `stream_options.include_usage`).
+    StreamWithoutUsage(String),
     /// The same, written in `bytes`-sized writes `gap` apart: events split across TCP reads, and
     /// a slow model (the whole answer takes longer than any single gap).
     Trickle {
@@ -143,6 +146,10 @@ fn serve(conn: &mut Box<dyn Conn>, reply: Option<Reply>) {
             let _ = conn.write_all(sse(&content).as_bytes());
             return;
         }
+        Some(Reply::StreamWithoutUsage(content)) => {
+            let _ = conn.write_all(sse_with(&content, false).as_bytes());
+            return;
+        }
         Some(Reply::Trickle {
             content,
             bytes,
@@ -217,6 +224,11 @@ fn read_request(conn: &mut Box<dyn Conn>) -> Option<Vec<u8>> {
 
 /// A whole streamed response: chunks of 16 characters, a finishing chunk, a usage chunk, `[DONE]`.
 fn sse(content: &str) -> String {
+    sse_with(content, true)
+}
+
+/// The same, with or without the usage chunk.
+fn sse_with(content: &str, usage: bool) -> String {
     let chars: Vec<char> = content.chars().collect();
     let mut events: Vec<Value> = vec![
         json!({"choices": [{"index": 0, "delta": {"role": "assistant"}, "finish_reason": null}]}),
@@ -226,7 +238,9 @@ fn sse(content: &str) -> String {
         json!({"choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": null}]})
     }));
     events.push(json!({"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}));
-    events.push(json!({"choices": [], "usage": {"prompt_tokens": 100, "completion_tokens": 42, "total_tokens": 142}}));
+    if usage {
+        events.push(json!({"choices": [], "usage": {"prompt_tokens": 100, "completion_tokens": 42, "total_tokens": 142}}));
+    }
     let mut body = String::new();
     for event in events {
         let _ = write!(
