@@ -1,6 +1,7 @@
 //! `msaforge design`: an LLM turns a description of a system into a spec that passes `check`.
 //!
-//! `settings` and `provider` (flags, environment, msaforge.toml, presets), `transport`, `client`,
+//! `sources`, `settings` and `provider` (flags, environment, msaforge.toml; the checked settings;
+//! presets), `secret` (values never shown), `transport`, `client`,
 //! `classify` and `wire` (chat completions through async-openai: streaming, timeouts, counted
 //! retries, errors), `redact` (secrets never written or printed), `budget` (answers sized to the
 //! context window), `schema` (the strict JSON Schema subsets), `prompts` (minijinja templates in
@@ -20,8 +21,10 @@ pub mod provider;
 pub mod redact;
 pub mod repair;
 pub mod schema;
+pub mod secret;
 pub mod session;
 pub mod settings;
+pub mod sources;
 pub mod transport;
 pub mod wire;
 
