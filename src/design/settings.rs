@@ -331,7 +331,10 @@ mod tests {
         let shown: Vec<&str> = s.secrets.iter().map(Secret::expose).collect();
         assert_eq!(shown, ["pa55word", "tok-secret-99"]);
         assert!(!format!("{s:?}").contains("pa55word"));
-        assert_eq!(s.ca_cert.as_deref(), Some(std::path::Path::new("/etc/ca.pem")));
+        assert_eq!(
+            s.ca_cert.as_deref(),
+            Some(std::path::Path::new("/etc/ca.pem"))
+        );
         assert_eq!((s.idle_timeout.as_secs(), s.timeout.as_secs()), (600, 3600));
         assert_eq!(s.context, Some(16_384));
         assert!(s.stream);
