@@ -4,7 +4,9 @@
 //! and the messages in Korean with `--lang ko`.
 
 use crate::binary::Msaforge;
-use crate::design::{BRIEF, Run, SECRET, design, failing_spec, passing_spec, with_brief};
+use crate::design::{
+    BRIEF, Run, SECRET, design, design_command, failing_spec, passing_spec, with_brief,
+};
 use crate::scripted::{Reply, Server};
 
 const TOKEN: &str = "corp-token-5a7c9e";
@@ -89,7 +91,7 @@ fn echoed_secrets_are_redacted_everywhere() {
     }]);
     let run = design_with_secrets(&server, &[]);
     run.code(msaforge::exit::LLM_FAILED);
-    assert!(run.stderr().contains("[redacted]"), "{}", run.stderr());
+    run.says(&["[redacted]"]);
     assert_no_secret(&run);
     let server = Server::start(vec![Reply::Stall {
         content: echoing(passing_spec())[..300].to_owned(),
@@ -110,16 +112,8 @@ fn a_later_success_removes_the_stale_rejected_file() {
     let run = design(&server, &["--rounds", "1"]);
     run.code(msaforge::exit::DESIGN_REJECTED);
     assert!(run.path("spec.rejected.yaml").is_file());
-    let again = Msaforge::new()
-        .args([
-            "design",
-            "brief.md",
-            "-o",
-            "spec.yaml",
-            "--provider",
-            "llamacpp",
-        ])
-        .args(["--base-url", &server.url, "--model", "m", "--rounds", "1"])
+    let again = design_command(&server.url, "m")
+        .args(["--rounds", "1"])
         .current_dir(run.dir.path())
         .run();
     again.code(0);
@@ -168,11 +162,7 @@ fn design_speaks_korean_and_still_repairs_in_english() {
     assert!(err.contains("설계 실패"), "{err}");
     assert!(err.contains("호출에 타임아웃이 없습니다"), "{err}");
     assert!(err.contains("마지막 시도와 지적 사항은"), "{err}");
-    let rejected = run.read("spec.rejected.yaml");
-    assert!(
-        rejected.contains("2라운드 안에 오류 없는 spec을 내지 못했습니다"),
-        "{rejected}"
-    );
+    run.kept(&["2라운드 안에 오류 없는 spec을 내지 못했습니다"]);
     let repair = server.requests()[1]["messages"].to_string();
     assert!(
         repair.contains("has no timeout"),
@@ -182,11 +172,7 @@ fn design_speaks_korean_and_still_repairs_in_english() {
     let server = Server::start(vec![Reply::Status(401, "no")]);
     let run = design(&server, &["--lang", "ko"]);
     run.code(msaforge::exit::LLM_FAILED);
-    assert!(
-        run.stderr().contains("API 키를 거부했습니다"),
-        "{}",
-        run.stderr()
-    );
+    run.says(&["API 키를 거부했습니다"]);
     assert!(
         run.report()["error"]["message"]
             .to_string()
@@ -194,16 +180,10 @@ fn design_speaks_korean_and_still_repairs_in_english() {
     );
     let run = with_brief(Msaforge::new().args(["design", "-", "-o", "s.yaml", "--lang", "ko"]));
     run.code(msaforge::exit::LLM_FAILED);
-    assert!(
-        run.stderr().contains("LLM이 설정되지 않았습니다"),
-        "{}",
-        run.stderr()
-    );
-    assert!(
-        run.stderr().contains("로컬 서버는 키도 인터넷도 없이"),
-        "{}",
-        run.stderr()
-    );
+    run.says(&[
+        "LLM이 설정되지 않았습니다",
+        "로컬 서버는 키도 인터넷도 없이",
+    ]);
 }
 
 #[test]

@@ -6,8 +6,9 @@
 
 use std::time::{Duration, Instant};
 
-use crate::binary::Msaforge;
-use crate::design::{BRIEF, SECRET, assert_nothing_written, design, failing_spec, passing_spec};
+use crate::design::{
+    BRIEF, SECRET, assert_nothing_written, design, design_command, failing_spec, passing_spec,
+};
 use crate::scripted::{Reply, Server};
 
 #[test]
@@ -60,17 +61,9 @@ fn a_stalled_stream_keeps_the_answer_so_far() {
     }]);
     let run = design(&server, &["--idle-timeout", "1"]);
     run.code(msaforge::exit::LLM_FAILED);
-    assert!(
-        run.stderr().contains("the LLM sent nothing for 1 s"),
-        "{}",
-        run.stderr()
-    );
+    run.says(&["the LLM sent nothing for 1 s"]);
     assert_nothing_written(&run);
-    let rejected = run.read("spec.rejected.yaml");
-    assert!(
-        rejected.contains("error incomplete at (answer)"),
-        "{rejected}"
-    );
+    let rejected = run.kept(&["error incomplete at (answer)"]);
     assert!(rejected.ends_with(&format!("# ---\n{cut}\n")), "{rejected}");
     let report = run.report();
     assert_eq!(
@@ -92,11 +85,7 @@ fn a_timeout_in_a_later_round_keeps_the_checked_attempt() {
     ]);
     let run = design(&server, &["--timeout", "2"]);
     run.code(msaforge::exit::LLM_FAILED);
-    assert!(
-        run.stderr().contains("the answer took longer than 2 s"),
-        "{}",
-        run.stderr()
-    );
+    run.says(&["the answer took longer than 2 s"]);
     let rejected = run.read("spec.rejected.yaml");
     assert!(
         rejected.starts_with("# REJECTED by `msaforge design`: the run stopped before"),
@@ -106,11 +95,7 @@ fn a_timeout_in_a_later_round_keeps_the_checked_attempt() {
         rejected.contains("#   error MSA106 at contexts[1].calls[0]:"),
         "{rejected}"
     );
-    assert!(
-        run.stderr().contains("the last attempt so far (round 1)"),
-        "{}",
-        run.stderr()
-    );
+    run.says(&["the last attempt so far (round 1)"]);
     let report = run.report();
     assert_eq!(report["rounds"], 2);
     assert_eq!(report["findings"][0]["code"], "MSA106");
@@ -149,23 +134,8 @@ fn a_signal_keeps_the_last_attempt_and_the_report() {
         ]);
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::write(dir.path().join("brief.md"), BRIEF).expect("brief");
-        let child = Msaforge::new()
-            .args([
-                "design",
-                "brief.md",
-                "-o",
-                "spec.yaml",
-                "--provider",
-                "llamacpp",
-            ])
-            .args([
-                "--base-url",
-                &server.url,
-                "--model",
-                "scripted",
-                "--report",
-                "report.json",
-            ])
+        let child = design_command(&server.url, "scripted")
+            .args(["--report", "report.json"])
             .env("MSAFORGE_LLM_API_KEY", SECRET)
             .current_dir(dir.path())
             .spawn();
