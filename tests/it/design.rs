@@ -29,6 +29,14 @@ pub fn passing_spec() -> Value {
     spec
 }
 
+/// A script whose first answer fails `check` (MSA106) and whose second passes.
+pub fn fixed_in_round_two() -> Vec<Reply> {
+    vec![
+        Reply::Chat(failing_spec().to_string()),
+        Reply::Chat(passing_spec().to_string()),
+    ]
+}
+
 /// A run in a fresh directory: the directory (kept until the run is dropped) and the output.
 pub struct Run {
     pub dir: tempfile::TempDir,

@@ -8,7 +8,8 @@ use serde_json::Value;
 
 use crate::binary::Msaforge;
 use crate::design::{
-    BRIEF, ROOT, SECRET, assert_nothing_written, design, failing_spec, passing_spec, with_brief,
+    BRIEF, ROOT, SECRET, assert_nothing_written, design, failing_spec, fixed_in_round_two,
+    passing_spec, with_brief,
 };
 use crate::scripted::{Reply, Server};
 
@@ -112,10 +113,7 @@ fn last_user_message(request: &Value) -> String {
 
 #[test]
 fn a_failing_spec_is_repaired_in_the_second_round() {
-    let server = Server::start(vec![
-        Reply::Chat(failing_spec().to_string()),
-        Reply::Chat(passing_spec().to_string()),
-    ]);
+    let server = Server::start(fixed_in_round_two());
     let run = design(&server, &[]);
     run.code(0);
     let requests = server.requests();

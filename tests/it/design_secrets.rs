@@ -5,7 +5,8 @@
 
 use crate::binary::Msaforge;
 use crate::design::{
-    BRIEF, Run, SECRET, design, design_command, failing_spec, passing_spec, with_brief,
+    BRIEF, Run, SECRET, design, design_command, failing_spec, fixed_in_round_two, passing_spec,
+    with_brief,
 };
 use crate::scripted::{Reply, Server};
 
@@ -105,10 +106,7 @@ fn echoed_secrets_are_redacted_everywhere() {
 
 #[test]
 fn a_later_success_removes_the_stale_rejected_file() {
-    let server = Server::start(vec![
-        Reply::Chat(failing_spec().to_string()),
-        Reply::Chat(passing_spec().to_string()),
-    ]);
+    let server = Server::start(fixed_in_round_two());
     let run = design(&server, &["--rounds", "1"]);
     run.code(msaforge::exit::DESIGN_REJECTED);
     assert!(run.path("spec.rejected.yaml").is_file());
@@ -135,10 +133,7 @@ fn written_files_have_the_modes_of_generated_ones() {
             .mode()
             & 0o777
     };
-    let server = Server::start(vec![
-        Reply::Chat(failing_spec().to_string()),
-        Reply::Chat(passing_spec().to_string()),
-    ]);
+    let server = Server::start(fixed_in_round_two());
     let rejected = design(&server, &["--rounds", "1"]);
     let run = design(&server, &["--force"]);
     run.code(0);

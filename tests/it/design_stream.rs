@@ -7,7 +7,8 @@
 use std::time::{Duration, Instant};
 
 use crate::design::{
-    BRIEF, SECRET, assert_nothing_written, design, design_command, failing_spec, passing_spec,
+    BRIEF, SECRET, assert_nothing_written, design, design_command, failing_spec,
+    fixed_in_round_two, passing_spec,
 };
 use crate::scripted::{Reply, Server};
 
@@ -104,10 +105,7 @@ fn a_timeout_in_a_later_round_keeps_the_checked_attempt() {
 
 #[test]
 fn a_server_that_ignores_streaming_is_answered_whole() {
-    let server = Server::start(vec![
-        Reply::Chat(failing_spec().to_string()),
-        Reply::Chat(passing_spec().to_string()),
-    ]);
+    let server = Server::start(fixed_in_round_two());
     let run = design(&server, &[]);
     run.code(0);
     let requests = server.requests();
