@@ -12,6 +12,7 @@ mod generate;
 mod input;
 mod korean;
 mod man;
+mod metrics;
 mod new;
 mod output;
 mod plan;
@@ -49,6 +50,8 @@ pub enum Command {
     New(new::Args),
     /// Print each context's DR grade, strategy, declared and effective RTO/RPO and the recovery order.
     Dr(dr::Args),
+    /// Print coupling and size metrics per context and for the system: coupling, events, chains, teams, RTOs.
+    Metrics(metrics::Args),
     /// Print the JSON Schema of the spec format (for editors: `# yaml-language-server: $schema=...`).
     Schema,
     /// Explain a rule: what it checks, why it matters, how to fix it, where the idea comes from.
@@ -199,6 +202,7 @@ fn dispatch(command: Command) -> Result<i32, CmdError> {
         Command::Design(args) => design::run(&args),
         Command::New(args) => new::run(&args),
         Command::Dr(args) => dr::run(&args),
+        Command::Metrics(args) => metrics::run(&args),
         Command::Schema => schema::run(),
         Command::Explain(args) => explain::run(args),
         Command::Completions(args) => completions::run(&args, Cli::command()),

@@ -23,6 +23,7 @@ mod glossary;
 mod harness;
 mod infra;
 mod layers;
+mod metrics;
 mod pipes;
 mod props;
 mod regen_edits;
@@ -53,6 +54,7 @@ pub fn snapshots(folder: &str) -> insta::Settings {
     );
     s.set_prepend_module_to_snapshot(false);
     s.remove_snapshot_suffix();
-    s.add_filter(env!("CARGO_PKG_VERSION"), "[VERSION]");
+    // Filters are regular expressions: the dots of the version must match only dots.
+    s.add_filter(&regex::escape(env!("CARGO_PKG_VERSION")), "[VERSION]");
     s
 }
