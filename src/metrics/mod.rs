@@ -193,11 +193,23 @@ pub fn measure(spec: &Spec) -> Metrics {
             effective_rto_ms: effective[i].0.0,
         });
     }
-    let mut teams: Vec<Team> = spec
+    // The listed teams, then any a context names that the spec does not list (check reports
+    // it), then the contexts without a team.
+    let mut team_names: Vec<Option<String>> = spec
         .teams
         .iter()
         .map(|t| Some(t.name.to_string()))
-        .chain(contexts.iter().any(|c| c.team.is_none()).then_some(None))
+        .collect();
+    for c in &contexts {
+        if !team_names.contains(&c.team) && c.team.is_some() {
+            team_names.push(c.team.clone());
+        }
+    }
+    if contexts.iter().any(|c| c.team.is_none()) {
+        team_names.push(None);
+    }
+    let teams = team_names
+        .into_iter()
         .map(|name| {
             let own: Vec<&Context> = contexts.iter().filter(|c| c.team == name).collect();
             Team {
@@ -207,20 +219,6 @@ pub fn measure(spec: &Spec) -> Metrics {
             }
         })
         .collect();
-    // Contexts may name a team the spec does not list (check reports it): count them too.
-    for c in &contexts {
-        if !teams.iter().any(|t| t.name == c.team) {
-            teams.push(Team {
-                name: c.team.clone(),
-                contexts: contexts.iter().filter(|o| o.team == c.team).count(),
-                calls_out: contexts
-                    .iter()
-                    .filter(|o| o.team == c.team)
-                    .map(|o| o.cross_team_calls)
-                    .sum(),
-            });
-        }
-    }
     let sync_dependencies: usize = calls.iter().map(Vec::len).sum();
     let event_dependencies: usize = events.iter().map(BTreeSet::len).sum();
     let longest = |chains: &Option<Vec<Vec<usize>>>| {

@@ -176,4 +176,15 @@ contexts:
         .map(|t| (t.name.as_deref(), t.contexts))
         .collect();
     assert_eq!(teams, [(None, 1)]);
+    // A team the spec does not list (check reports it) is still counted.
+    let m = measure(&spec(&yaml.replace(
+        "    purpose: Only.\n",
+        "    purpose: Only.\n    team: ghost\n",
+    )));
+    let teams: Vec<(Option<&str>, usize)> = m
+        .teams
+        .iter()
+        .map(|t| (t.name.as_deref(), t.contexts))
+        .collect();
+    assert_eq!(teams, [(Some("ghost"), 1)]);
 }
