@@ -8,6 +8,8 @@
 mod bad_input;
 mod binary;
 mod cli;
+mod deploy_config;
+mod deploy_network;
 mod design;
 mod design_answers;
 mod design_limits;
@@ -16,6 +18,7 @@ mod design_secrets;
 mod design_stream;
 mod design_tls;
 mod dr;
+mod dr_overlays;
 mod e2e;
 mod fixtures;
 mod generate;
