@@ -19,10 +19,25 @@ pub struct Migrations {
     /// The history to store; `None` when there is none and was none.
     pub history_json: Option<String>,
     pub planned: Vec<Planned>,
+    /// What the new migrations would lose, when that is not allowed: the run must stop (after
+    /// planning, so that damaged state is reported first).
+    pub refused: Option<Vec<String>>,
+}
+
+impl Migrations {
+    /// `Err` when a new migration would lose data and the user did not allow it.
+    pub fn check(&self) -> Result<(), GenerateError> {
+        match &self.refused {
+            Some(risks) => Err(GenerateError::Destructive {
+                risks: risks.clone(),
+            }),
+            None => Ok(()),
+        }
+    }
 }
 
 /// Advances `out`'s migration history to `spec`. `allow_destructive`: write a migration that drops
-/// data or cannot run on a table holding rows, instead of refusing it.
+/// data or cannot run on a table holding rows, instead of refusing it (`Migrations::check`).
 pub fn prepare(
     spec: &Spec,
     out: &Path,
@@ -56,9 +71,7 @@ pub fn prepare(
         .iter()
         .flat_map(|p| p.risks.iter().map(|r| format!("{}: {}", p.file, r.what)))
         .collect();
-    if !risks.is_empty() && !allow_destructive {
-        return Err(GenerateError::Destructive { risks });
-    }
+    let refused = (!risks.is_empty() && !allow_destructive).then_some(risks);
     let files = history
         .files(naming)
         .into_iter()
@@ -74,6 +87,7 @@ pub fn prepare(
         files,
         history_json,
         planned,
+        refused,
     })
 }
 

@@ -248,9 +248,10 @@ pub fn plan(
     let (mut files, mut stamp) = (render(spec, options)?, stamp(spec, options)?);
     let _shared = crate::plan::guard::shared(out)?;
     let migrations = migrations::prepare(spec, out, options.allow_destructive)?;
-    files.extend(migrations.files);
-    stamp.migrations_json = migrations.history_json;
+    files.extend(migrations.files.iter().cloned());
+    stamp.migrations_json.clone_from(&migrations.history_json);
     let mut plan = crate::plan::make(files, out, stamp, force)?;
+    migrations.check()?;
     plan.migrations = migrations.planned;
     Ok(plan)
 }
@@ -275,9 +276,10 @@ pub fn run(
     }
     // The migration history as the recovered run left it.
     let migrations = migrations::prepare(spec, out, options.allow_destructive)?;
-    files.extend(migrations.files);
-    stamp.migrations_json = migrations.history_json;
+    files.extend(migrations.files.iter().cloned());
+    stamp.migrations_json.clone_from(&migrations.history_json);
     let mut plan = crate::plan::make(files, out, stamp, run.force)?;
+    migrations.check()?;
     plan.migrations = migrations.planned;
     on_progress(Progress::Planned(&plan));
     let applied = crate::plan::apply::apply(&plan, run.on_conflict)?;
