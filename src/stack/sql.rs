@@ -1,40 +1,14 @@
 //! The SQL every stack's generated repositories run, from one description of a table: get by key,
 //! insert, update, delete and a keyset page, per dialect and placeholder style. The tables and
-//! columns are those the migrations create (snake_case of the field names), so a repository and
-//! its table always agree.
+//! columns come from `migrate::context_schema`, the mapping the migrations are written from, so a
+//! repository and its table always agree.
 //!
 //! Pure strings from the checked `Spec`; which Rust or Java expression binds each parameter is
 //! the business of each stack's view. No I/O.
 
-use heck::ToSnakeCase;
 use serde::Serialize;
 
-use crate::spec::model::Store;
-use crate::spec::resolve::{Context, Field, FieldType, Scalar, StoredAggregate, TypeDef};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Dialect {
-    Postgres,
-    Mysql,
-}
-
-impl Dialect {
-    /// The SQL dialect of a store, `None` for stores without SQL (and for no store).
-    pub fn of(store: Store) -> Option<Self> {
-        match store {
-            Store::Postgres => Some(Self::Postgres),
-            Store::Mysql => Some(Self::Mysql),
-            Store::None | Store::Mongodb | Store::Redis => None,
-        }
-    }
-
-    pub fn quote(self, name: &str) -> String {
-        match self {
-            Self::Postgres => format!("\"{name}\""),
-            Self::Mysql => format!("`{name}`"),
-        }
-    }
-}
+use crate::migrate::{ColumnKind, Dialect};
 
 /// How parameters are written: `$1` (sqlx on PostgreSQL) or `?` (sqlx on MySQL, and JDBC).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,14 +28,12 @@ pub enum Shape {
     Plain,
 }
 
-/// The shape of a field's column.
-pub fn shape(ty: &FieldType) -> Shape {
-    match ty {
-        FieldType::Scalar {
-            scalar: Scalar::Decimal,
-        } => Shape::Decimal,
-        FieldType::Named { .. } | FieldType::List { .. } => Shape::Json,
-        FieldType::Scalar { .. } | FieldType::Enum { .. } => Shape::Plain,
+/// The shape of a column of `kind`.
+pub fn shape(kind: &ColumnKind) -> Shape {
+    match kind {
+        ColumnKind::Decimal => Shape::Decimal,
+        ColumnKind::Json => Shape::Json,
+        _ => Shape::Plain,
     }
 }
 
@@ -73,32 +45,6 @@ pub struct SqlColumn {
     pub shape: Shape,
     /// Read back as text (and written from text) when the stack's value is a string.
     pub as_text: bool,
-}
-
-/// A table storing an aggregate: the spec's mapping, the stored type and its columns in field
-/// order (column = the field's name in snake_case, as the migrations write it).
-pub struct Stored<'a> {
-    pub table: &'a StoredAggregate,
-    pub ty: &'a TypeDef,
-    pub key: &'a Field,
-}
-
-/// The aggregate tables of context `c` whose type and key resolve (the rules report the others).
-pub fn stored(c: &Context) -> Vec<Stored<'_>> {
-    c.data
-        .aggregates
-        .iter()
-        .filter_map(|table| {
-            let ty = c.types.iter().find(|t| t.name == table.type_name)?;
-            let key = ty.fields.iter().find(|f| f.name == table.key)?;
-            Some(Stored { table, ty, key })
-        })
-        .collect()
-}
-
-/// The column of field `f`.
-pub fn column_name(f: &Field) -> String {
-    f.name.to_snake_case()
 }
 
 #[derive(Debug, Serialize)]
@@ -203,7 +149,12 @@ mod tests {
 
     #[test]
     fn postgres_casts_json_and_text_decimals() {
-        let sql = repo_sql("boxes", &columns(true), Dialect::Postgres, Placeholders::Numbered);
+        let sql = repo_sql(
+            "boxes",
+            &columns(true),
+            Dialect::Postgres,
+            Placeholders::Numbered,
+        );
         assert_eq!(
             sql.insert,
             r#"INSERT INTO "boxes" ("id", "width_mm", "slots") VALUES ($1, $2::numeric, $3::jsonb)"#
@@ -220,12 +171,22 @@ mod tests {
 
     #[test]
     fn jdbc_reads_decimals_as_numbers_and_mysql_casts_json() {
-        let pg = repo_sql("boxes", &columns(false), Dialect::Postgres, Placeholders::Question);
+        let pg = repo_sql(
+            "boxes",
+            &columns(false),
+            Dialect::Postgres,
+            Placeholders::Question,
+        );
         assert_eq!(
             pg.get,
             r#"SELECT "id", "width_mm", "slots"::text FROM "boxes" WHERE "id" = ?"#
         );
-        let my = repo_sql("boxes", &columns(false), Dialect::Mysql, Placeholders::Question);
+        let my = repo_sql(
+            "boxes",
+            &columns(false),
+            Dialect::Mysql,
+            Placeholders::Question,
+        );
         assert_eq!(
             my.first,
             "SELECT `id`, `width_mm`, CAST(`slots` AS CHAR) FROM `boxes` ORDER BY `id` LIMIT ?"

@@ -92,7 +92,9 @@ fn generated_system_serves_through_the_gateway() {
     let binary = |name: &str| target.join("debug").join(name);
     let bare = |name: &str| {
         let mut cmd = Command::new(binary(name));
-        cmd.env_clear().env("BIND_ADDR", "127.0.0.1").env("PORT", "0");
+        cmd.env_clear()
+            .env("BIND_ADDR", "127.0.0.1")
+            .env("PORT", "0");
         cmd
     };
     assert_ends_naming_database_url(&mut bare("placement"), "is not set", TRICKY_PASSWORD);
@@ -111,7 +113,10 @@ fn generated_system_serves_through_the_gateway() {
     let database = |name: &str| -> Vec<(&'static str, String)> {
         match name {
             "placement" => vec![
-                ("DATABASE_URL", format!("postgres://127.0.0.1:{}/{placement_db}", pg.port())),
+                (
+                    "DATABASE_URL",
+                    format!("postgres://127.0.0.1:{}/{placement_db}", pg.port()),
+                ),
                 ("DATABASE_USER", "placement_app".to_owned()),
                 ("DATABASE_PASSWORD", TRICKY_PASSWORD.to_owned()),
             ],
@@ -239,7 +244,8 @@ fn stored_aggregates_round_trip(
     // The same key again: 409 from the primary key, as problem+json.
     let reply = post_json(GATEWAY, "/api/v1/shelves", &shelf).expect("gateway answers");
     assert_eq!(reply.status, 409, "{reply:?}");
-    let reply = get(GATEWAY, &format!("/api/v1/shelves/{RECORD_ID}"), &[]).expect("gateway answers");
+    let reply =
+        get(GATEWAY, &format!("/api/v1/shelves/{RECORD_ID}"), &[]).expect("gateway answers");
     assert_eq!(reply.status, 404, "no such shelf: {reply:?}");
 
     let request = json!({
@@ -261,7 +267,11 @@ fn stored_aggregates_round_trip(
         checkout_db,
         &format!("SELECT purpose, due_date, returns FROM loans WHERE id = '{id}'"),
     );
-    assert_eq!(row.trim(), "legal-request\t2026-12-31\t[]", "the loan's row");
+    assert_eq!(
+        row.trim(),
+        "legal-request\t2026-12-31\t[]",
+        "the loan's row"
+    );
     processes.assert_running();
 }
 
@@ -271,7 +281,9 @@ fn readiness_follows_the_database(processes: &mut Processes, pg: &mut Postgres) 
     let placement = local(SERVICES[0].1);
     pg.stop();
     let reply = wait_for(processes, "placement /readyz 503", || {
-        get(&placement, "/readyz", &[]).ok().filter(|r| r.status == 503)
+        get(&placement, "/readyz", &[])
+            .ok()
+            .filter(|r| r.status == 503)
     });
     assert_eq!(
         reply.header("content-type"),
@@ -282,7 +294,9 @@ fn readiness_follows_the_database(processes: &mut Processes, pg: &mut Postgres) 
     assert_eq!(reply.status, 503, "the database is down: {reply:?}");
     pg.restart();
     wait_for(processes, "placement /readyz 200 again", || {
-        get(&placement, "/readyz", &[]).ok().filter(|r| r.status == 200)
+        get(&placement, "/readyz", &[])
+            .ok()
+            .filter(|r| r.status == 200)
     });
     let reply = get(GATEWAY, &format!("/api/v1/shelves/{SHELF_ID}"), &[]).expect("gateway answers");
     assert_eq!(reply.status, 200, "back: {reply:?}");

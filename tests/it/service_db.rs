@@ -76,7 +76,10 @@ pub fn assert_ends_naming_database_url(cmd: &mut Command, what: &str, secret: &s
         line.contains("DATABASE_URL") && line.contains(what),
         "one line naming DATABASE_URL ({what}): {stderr:?}"
     );
-    assert!(!stderr.contains(secret), "the URL's password is not printed: {stderr:?}");
+    assert!(
+        !stderr.contains(secret),
+        "the URL's password is not printed: {stderr:?}"
+    );
     line
 }
 

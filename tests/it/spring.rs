@@ -287,9 +287,15 @@ fn spring_and_rust_services_share_one_trace_through_the_gateway() {
     let id = json(&reply)["id"].as_str().expect("an id").to_owned();
     let row = pg.sql(
         &petitions_db,
-        &format!("SELECT category, status, attachments->>1, fee_krw FROM petitions WHERE id = '{id}'"),
+        &format!(
+            "SELECT category, status, attachments->>1, fee_krw FROM petitions WHERE id = '{id}'"
+        ),
     );
-    assert_eq!(row.trim(), "inquiry|received|scan-2.pdf|1500.5000", "the petition's row");
+    assert_eq!(
+        row.trim(),
+        "inquiry|received|scan-2.pdf|1500.5000",
+        "the petition's row"
+    );
 
     // Read back: Spring Boot -> Rust on the caller's trace.
     let traceparent = format!("00-{TRACE_ID}-b7ad6b7169203331-01");
@@ -307,7 +313,10 @@ fn spring_and_rust_services_share_one_trace_through_the_gateway() {
     assert_eq!(petition["category"], "inquiry", "{reply:?}");
     assert_eq!(petition["status"], "received", "{reply:?}");
     assert_eq!(petition["dueOn"], "2026-12-07", "{reply:?}");
-    assert_eq!(petition["feeKrw"], "1500.5000", "NUMERIC(19,4) keeps 4 places: {reply:?}");
+    assert_eq!(
+        petition["feeKrw"], "1500.5000",
+        "NUMERIC(19,4) keeps 4 places: {reply:?}"
+    );
     assert_eq!(petition["attachments"], draft["attachments"], "{reply:?}");
     let received = petition["receivedAt"].as_str().unwrap_or_default();
     assert!(

@@ -3,14 +3,15 @@
 //! that bind each field and decode each column.
 //!
 //! Pure data from the checked `Spec`; the tables and columns are those of the migrations
-//! (`migrate::schema_of`), so the SQL here and the DDL there always agree. No I/O.
+//! (`migrate::context_schema`), so the SQL here and the DDL there always agree. No I/O.
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use serde::Serialize;
 
+use crate::migrate::{self, ColumnKind, Dialect, TableSchema};
 use crate::spec::model::Store;
-use crate::spec::resolve::{Context, FieldType, Scalar};
-use crate::stack::sql::{self, Dialect, Placeholders, RepoSql, SqlColumn, Stored};
+use crate::spec::resolve::Context;
+use crate::stack::sql::{self, Placeholders, RepoSql, SqlColumn};
 
 #[derive(Debug, Serialize)]
 pub struct RustDbView {
@@ -75,76 +76,74 @@ pub fn view(c: &Context, rust_type: impl Fn(&str, &str) -> Option<String>) -> Op
         Store::None => return None,
         store => store.as_str(),
     };
-    let d = Dialect::of(c.data.store);
-    let repositories: Vec<RustRepoView> = match d {
-        Some(d) => sql::stored(c)
-            .iter()
-            .filter_map(|s| repository(s, d, &rust_type))
-            .collect(),
-        None => Vec::new(),
-    };
+    let schema = migrate::context_schema(c);
+    let repositories: Vec<RustRepoView> = schema
+        .iter()
+        .flat_map(|s| s.tables.iter().map(move |t| (s.dialect, t)))
+        .filter_map(|(d, t)| repository(t, d, &rust_type))
+        .collect();
     Some(RustDbView {
         dialect,
-        sql: d.is_some(),
-        migrations: !repositories.is_empty(),
+        sql: schema.is_some(),
+        migrations: schema.is_some_and(|s| !s.tables.is_empty()),
         repositories,
     })
 }
 
 fn repository(
-    s: &Stored<'_>,
+    t: &TableSchema,
     d: Dialect,
     rust_type: &impl Fn(&str, &str) -> Option<String>,
 ) -> Option<RustRepoView> {
-    let key_type = rust_type(&s.ty.name, &s.key.name)?;
+    let key = t.key_column()?;
+    let key_type = rust_type(&t.type_name, &key.field)?;
     let mut columns = Vec::new();
     let mut sql_columns = Vec::new();
-    for (i, f) in s.ty.fields.iter().enumerate() {
-        let k = kind(&f.ty, d);
-        let rust_name = f.name.to_snake_case();
-        let key = f.name == s.key.name;
+    for (i, col) in t.columns.iter().enumerate() {
+        let k = kind(&col.kind, d);
+        let optional = rust_type(&t.type_name, &col.field)?.starts_with("Option<");
+        let is_key = col.name == t.key;
         sql_columns.push(SqlColumn {
-            name: sql::column_name(f),
-            key,
-            shape: sql::shape(&f.ty),
+            name: col.name.clone(),
+            key: is_key,
+            shape: sql::shape(&col.kind),
             as_text: true,
         });
+        let rust_name = col.field.to_snake_case();
         columns.push(RustColumnView {
-            column: sql::column_name(f),
-            bind: bind(&format!("v.{rust_name}"), k, f.optional, false),
-            decode: decode(i, k, f.optional),
+            column: col.name.clone(),
+            bind: bind(&format!("v.{rust_name}"), k, optional, false),
+            decode: decode(i, k, optional),
             rust_name,
-            key,
+            key: is_key,
         });
     }
-    let name = s.table.type_name.to_snake_case();
+    let name = t.type_name.to_snake_case();
     let placeholders = match d {
         Dialect::Postgres => Placeholders::Numbered,
         Dialect::Mysql => Placeholders::Question,
     };
     Some(RustRepoView {
-        table: s.table.table.clone(),
-        type_name: s.table.type_name.clone(),
-        repo: format!("{}Repository", s.table.type_name.to_upper_camel_case()),
-        accessor: s.table.table.to_snake_case(),
+        table: t.name.clone(),
+        type_name: t.type_name.clone(),
+        repo: format!("{}Repository", t.type_name.to_upper_camel_case()),
+        accessor: t.name.to_snake_case(),
         decode: format!("decode_{name}"),
         var: name,
-        key_field: s.key.name.clone(),
-        key_type,
-        key_bind: bind("key", kind(&s.key.ty, d), false, true),
-        sql: sql::repo_sql(&s.table.table, &sql_columns, d, placeholders),
+        key_field: key.field.clone(),
+        key_bind: bind("key", kind(&key.kind, d), false, true),
+        key_type: key_type.trim_start_matches("Option<").trim_end_matches('>').to_owned(),
+        sql: sql::repo_sql(&t.name, &sql_columns, d, placeholders),
         columns,
     })
 }
 
-fn kind(ty: &FieldType, d: Dialect) -> Kind {
-    match ty {
-        FieldType::Scalar {
-            scalar: Scalar::Uuid,
-        } if d == Dialect::Mysql => Kind::Text,
-        FieldType::Scalar { .. } => Kind::Direct,
-        FieldType::Enum { .. } => Kind::Text,
-        FieldType::Named { .. } | FieldType::List { .. } => Kind::Json,
+fn kind(column: &ColumnKind, d: Dialect) -> Kind {
+    match column {
+        ColumnKind::Uuid if d == Dialect::Mysql => Kind::Text,
+        ColumnKind::Enum { .. } => Kind::Text,
+        ColumnKind::Json => Kind::Json,
+        _ => Kind::Direct,
     }
 }
 

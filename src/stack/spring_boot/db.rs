@@ -8,11 +8,13 @@
 //! for; explicit SQL from `stack::sql` is the same in both stacks and joins Spring's
 //! transactions (`@Transactional`) like any JDBC call. Pure data from the checked `Spec`.
 
+use heck::ToLowerCamelCase;
 use serde::Serialize;
 
+use crate::migrate::{self, ColumnKind, Dialect, TableSchema};
 use crate::spec::model::Store;
-use crate::spec::resolve::{Context, FieldType, Scalar};
-use crate::stack::sql::{self, Dialect, Placeholders, RepoSql, SqlColumn, Stored};
+use crate::spec::resolve::Context;
+use crate::stack::sql::{self, Placeholders, RepoSql, SqlColumn};
 
 #[derive(Debug, Serialize)]
 pub struct JavaDbView {
@@ -64,17 +66,15 @@ pub fn view(c: &Context, java_type: impl Fn(&str, &str) -> Option<String>) -> Op
         Store::Mongodb => ("mongodb://", 27017),
         Store::Redis => ("redis://", 6379),
     };
-    let d = Dialect::of(c.data.store);
-    let repositories = match d {
-        Some(d) => sql::stored(c)
-            .iter()
-            .filter_map(|s| repository(s, d, &java_type))
-            .collect(),
-        None => Vec::new(),
-    };
+    let schema = migrate::context_schema(c);
+    let repositories = schema
+        .iter()
+        .flat_map(|s| s.tables.iter().map(move |t| (s.dialect, t)))
+        .filter_map(|(d, t)| repository(t, d, &java_type))
+        .collect();
     Some(JavaDbView {
         dialect: c.data.store.as_str(),
-        sql: d.is_some(),
+        sql: schema.is_some(),
         url_prefix,
         default_port,
         repositories,
@@ -82,38 +82,38 @@ pub fn view(c: &Context, java_type: impl Fn(&str, &str) -> Option<String>) -> Op
 }
 
 fn repository(
-    s: &Stored<'_>,
+    t: &TableSchema,
     d: Dialect,
     java_type: &impl Fn(&str, &str) -> Option<String>,
 ) -> Option<JavaRepoView> {
+    let key = t.key_column()?;
     let mut columns = Vec::new();
     let mut sql_columns = Vec::new();
-    for (i, f) in s.ty.fields.iter().enumerate() {
-        let ty = java_type(&s.ty.name, &f.name)?;
-        let key = f.name == s.key.name;
+    for (i, col) in t.columns.iter().enumerate() {
+        let ty = java_type(&t.type_name, &col.field)?;
+        let is_key = col.name == t.key;
         sql_columns.push(SqlColumn {
-            name: sql::column_name(f),
-            key,
-            shape: sql::shape(&f.ty),
+            name: col.name.clone(),
+            key: is_key,
+            shape: sql::shape(&col.kind),
             as_text: false,
         });
         columns.push(JavaColumnView {
-            column: sql::column_name(f),
-            key,
-            bind: bind(&format!("v.{}()", f.name), &f.ty, d),
-            read: read(i + 1, &f.ty, &ty, &s.ty.name, d),
+            column: col.name.clone(),
+            key: is_key,
+            bind: bind(&format!("v.{}()", col.field), &col.kind, d),
+            read: read(i + 1, &col.kind, &ty, &t.type_name, d),
         });
     }
-    let key_type = boxed(&java_type(&s.ty.name, &s.key.name)?);
     Some(JavaRepoView {
-        table: s.table.table.clone(),
-        type_name: s.table.type_name.clone(),
-        class: format!("{}Repository", s.table.type_name),
-        accessor: heck::ToLowerCamelCase::to_lower_camel_case(s.table.table.as_str()),
-        key_field: s.key.name.clone(),
-        key_type,
-        key_bind: bind("key", &s.key.ty, d),
-        sql: sql::repo_sql(&s.table.table, &sql_columns, d, Placeholders::Question),
+        table: t.name.clone(),
+        type_name: t.type_name.clone(),
+        class: format!("{}Repository", t.type_name),
+        accessor: t.name.to_lower_camel_case(),
+        key_field: key.field.clone(),
+        key_type: boxed(&java_type(&t.type_name, &key.field)?),
+        key_bind: bind("key", &key.kind, d),
+        sql: sql::repo_sql(&t.name, &sql_columns, d, Placeholders::Question),
         columns,
     })
 }
@@ -128,46 +128,37 @@ fn boxed(java: &str) -> String {
     .to_owned()
 }
 
-/// The Java expression binding `access` (a value of the field's type, maybe null).
-fn bind(access: &str, ty: &FieldType, d: Dialect) -> String {
-    match (ty, d) {
-        (FieldType::Enum { .. }, _)
-        | (
-            FieldType::Scalar {
-                scalar: Scalar::Uuid,
-            },
-            Dialect::Mysql,
-        ) => format!("text({access})"),
-        (
-            FieldType::Scalar {
-                scalar: Scalar::Datetime,
-            },
-            Dialect::Mysql,
-        ) => format!("utc({access})"),
-        (FieldType::Named { .. } | FieldType::List { .. }, _) => format!("toJson({access})"),
-        (FieldType::Scalar { .. }, _) => access.to_owned(),
+/// The Java expression binding `access` (a value of the column's type, maybe null).
+fn bind(access: &str, kind: &ColumnKind, d: Dialect) -> String {
+    match (kind, d) {
+        (ColumnKind::Enum { .. }, _) | (ColumnKind::Uuid, Dialect::Mysql) => {
+            format!("text({access})")
+        }
+        (ColumnKind::Datetime, Dialect::Mysql) => format!("utc({access})"),
+        (ColumnKind::Json, _) => format!("toJson({access})"),
+        _ => access.to_owned(),
     }
 }
 
 /// The Java expression reading column `i` (1-based) of `rs` as `java` (the field's type),
 /// nested enums qualified by their record `owner`.
-fn read(i: usize, ty: &FieldType, java: &str, owner: &str, d: Dialect) -> String {
-    match ty {
-        FieldType::Enum { .. } => format!("fromText(rs.getString({i}), {owner}.{java}.class)"),
-        FieldType::Named { .. } | FieldType::List { .. } => {
+fn read(i: usize, kind: &ColumnKind, java: &str, owner: &str, d: Dialect) -> String {
+    match (kind, java, d) {
+        (ColumnKind::Enum { .. }, _, _) => {
+            format!("fromText(rs.getString({i}), {owner}.{java}.class)")
+        }
+        (ColumnKind::Json, _, _) => {
             format!("fromJson(rs.getString({i}), new TypeReference<{java}>() {{}})")
         }
-        FieldType::Scalar { scalar } => match (scalar, java, d) {
-            (Scalar::Uuid, _, Dialect::Mysql) => format!("uuid(rs.getString({i}))"),
-            (Scalar::Datetime, _, Dialect::Mysql) => {
-                format!("utc(rs.getObject({i}, LocalDateTime.class))")
-            }
-            (Scalar::String, _, _) => format!("rs.getString({i})"),
-            (Scalar::Decimal, _, _) => format!("rs.getBigDecimal({i})"),
-            (_, "int", _) => format!("rs.getInt({i})"),
-            (_, "long", _) => format!("rs.getLong({i})"),
-            (_, "boolean", _) => format!("rs.getBoolean({i})"),
-            (_, boxed, _) => format!("rs.getObject({i}, {boxed}.class)"),
-        },
+        (ColumnKind::Uuid, _, Dialect::Mysql) => format!("uuid(rs.getString({i}))"),
+        (ColumnKind::Datetime, _, Dialect::Mysql) => {
+            format!("utc(rs.getObject({i}, LocalDateTime.class))")
+        }
+        (ColumnKind::Text, _, _) => format!("rs.getString({i})"),
+        (ColumnKind::Decimal, _, _) => format!("rs.getBigDecimal({i})"),
+        (_, "int", _) => format!("rs.getInt({i})"),
+        (_, "long", _) => format!("rs.getLong({i})"),
+        (_, "boolean", _) => format!("rs.getBoolean({i})"),
+        (_, boxed, _) => format!("rs.getObject({i}, {boxed}.class)"),
     }
 }
