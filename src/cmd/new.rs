@@ -74,6 +74,7 @@ pub fn run(args: Args) -> Result<i32, CmdError> {
     stage(&format!("== 3/3 generate into {}", args.output.display()));
     let options = crate::generate::Options {
         templates: args.templates,
+        allow_destructive: false,
     };
     // The directory holds the new spec already; `force` lets generate write next to it, but only
     // the first time: an output msaforge has written to before (it has `.msaforge/`, even without

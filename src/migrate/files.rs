@@ -22,6 +22,25 @@ impl Naming {
             Naming::Flyway => format!("V{version}__{name}.sql"),
         }
     }
+
+    /// The version of a file the tool would run (`0003_x.sql`: 3), `None` for other files. A
+    /// version too large for `u32` counts as the largest.
+    pub fn version_of(self, file: &str) -> Option<u32> {
+        let stem = file.strip_suffix(".sql")?;
+        let (digits, _) = match self {
+            Naming::Sqlx => stem.split_once('_')?,
+            Naming::Flyway => stem.strip_prefix('V')?.split_once("__")?,
+        };
+        let version = digits.split('.').next()?;
+        if version.is_empty() || !version.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        Some(
+            version
+                .parse::<u64>()
+                .map_or(u32::MAX, |v| u32::try_from(v).unwrap_or(u32::MAX)),
+        )
+    }
 }
 
 /// The directory of a context's migrations, relative to the output directory.
@@ -46,5 +65,10 @@ mod tests {
         );
         assert_eq!(Naming::Sqlx.file_name(12, "add_x"), "0012_add_x.sql");
         assert_eq!(Naming::Flyway.file_name(2, "add_x"), "V2__add_x.sql");
+        assert_eq!(Naming::Sqlx.version_of("0012_add_x.sql"), Some(12));
+        assert_eq!(Naming::Flyway.version_of("V3__x.sql"), Some(3));
+        assert_eq!(Naming::Flyway.version_of("V3.1__x.sql"), Some(3));
+        assert_eq!(Naming::Sqlx.version_of("notes.sql"), None);
+        assert_eq!(Naming::Sqlx.version_of("0002_x.up.sql"), Some(2));
     }
 }

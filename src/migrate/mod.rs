@@ -31,8 +31,11 @@
 //!
 //! The DDL of one schema is `ddl`; the mapping itself is `mapping`.
 
+pub mod alter;
 pub mod ddl;
+pub mod diff;
 pub mod files;
+pub mod history;
 pub mod mapping;
 
 use serde::{Deserialize, Serialize};

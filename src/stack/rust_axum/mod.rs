@@ -25,6 +25,7 @@ pub static STACK: StackDef = StackDef {
     build_note,
     run: |name| format!("./target/debug/{name}"),
     tracing_env: None,
+    migrations: crate::migrate::Naming::Sqlx,
 };
 
 /// Rust's keywords (2024 edition: strict, reserved, and the weak `union`). Sorted.

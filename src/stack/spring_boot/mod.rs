@@ -30,6 +30,7 @@ pub static STACK: StackDef = StackDef {
         name: "MANAGEMENT_OTLP_TRACING_ENDPOINT",
         why: "Spring Boot 3 reads its own variable, not OTEL_EXPORTER_OTLP_ENDPOINT.",
     }),
+    migrations: crate::migrate::Naming::Flyway,
 };
 
 /// Java's reserved keywords and literals (JLS 17, 3.9 and 3.10): no identifier and no package
