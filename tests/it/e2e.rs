@@ -166,8 +166,8 @@ fn generated_system_serves_through_the_gateway() {
     start_gateway(&mut processes, &nginx, &system);
 
     // An operation nobody implemented: 501 problem+json naming it.
-    let reply = get(GATEWAY, "/api/v1/shelves/S-1", &[]).expect("gateway answers");
-    assert_not_implemented(&reply, "getShelf");
+    let reply = get(GATEWAY, "/api/v1/overdue-loans", &[]).expect("gateway answers");
+    assert_not_implemented(&reply, "listOverdueLoans");
 
     // Unknown routes: outside every service (the gateway's 404) and inside one (the service's).
     for path in [
