@@ -51,13 +51,10 @@ pub fn prepare(
     }
     let taken = |context: &str| taken_version(out, context, naming(context));
     let Advanced { history, planned } =
-        crate::migrate::history::advance(&old, &schema, taken).map_err(history_error)?;
+        crate::migrate::history::advance(&old, &schema, taken, naming).map_err(history_error)?;
     let risks: Vec<String> = planned
         .iter()
-        .flat_map(|p| {
-            let file = files::path(&p.context, naming(&p.context), p.version, &p.name);
-            p.risks.iter().map(move |r| format!("{file}: {}", r.what))
-        })
+        .flat_map(|p| p.risks.iter().map(|r| format!("{}: {}", p.file, r.what)))
         .collect();
     if !risks.is_empty() && !allow_destructive {
         return Err(GenerateError::Destructive { risks });

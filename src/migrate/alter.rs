@@ -6,8 +6,9 @@ use super::ddl::check_constraint;
 use super::ddl::{
     check_clause, column_definition, create_table, drop_table, key_constraint, sql_type,
 };
-use super::diff::{Change, zero};
+use super::diff::Change;
 use super::mapping::{Column, ColumnKind};
+use super::risk::zero;
 
 /// The statements of `changes` (each ending in `;`): per table, the key and the enum checks come
 /// off, columns go, change and arrive, then the key and the checks come back; new tables last.
@@ -183,7 +184,7 @@ mod tests {
     use super::*;
     use crate::migrate::diff::diff;
     use crate::migrate::schema_of;
-    use crate::migrate::tests::spec_with;
+    use crate::migrate::testing::spec_with;
 
     fn sql(store: &str, old: &str, new: &str) -> String {
         let schema = |fields: &str| {

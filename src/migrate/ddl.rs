@@ -137,7 +137,7 @@ pub fn create_schema(schema: &ContextSchema) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::migrate::schema_of;
-    use crate::migrate::tests::spec;
+    use crate::migrate::testing::spec;
 
     fn created(store: &str) -> String {
         let spec = spec(store, "[{ name: shelves, type: Shelf }, legacy_notes]");

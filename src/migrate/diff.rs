@@ -1,6 +1,6 @@
 //! The difference between the schema the last migration produced and the one the spec asks for,
-//! as changes to make (the way Django's makemigrations compares models with its migration state),
-//! and which of them would lose data or stop on rows a table holds (`Risk`).
+//! as changes to make (the way Django's makemigrations compares models with its migration state).
+//! What each means for the data is `risk`.
 //!
 //! Tables and columns are matched by name: a renamed field is a dropped column and a new one.
 
@@ -65,145 +65,6 @@ impl Change {
             Change::DropColumn { column, .. } => format!("drop_{t}_{}", column.name),
             Change::AlterColumn { to, .. } => format!("alter_{t}_{}", to.name),
             Change::ChangeKey { .. } => format!("alter_{t}_key"),
-        }
-    }
-
-    /// What applying this change risks on a database that holds rows, if anything.
-    pub fn risk(&self) -> Option<Risk> {
-        let t = self.table();
-        let at = |column: &str| Risk {
-            table: t.to_owned(),
-            column: Some(column.to_owned()),
-            what: String::new(),
-        };
-        let (mut risk, what) = match self {
-            Change::DropTable { table } => (
-                Risk {
-                    table: t.to_owned(),
-                    column: None,
-                    what: String::new(),
-                },
-                format!(
-                    "table `{t}` is dropped: every stored `{}` goes",
-                    table.type_name
-                ),
-            ),
-            Change::DropColumn { column, .. } => (
-                at(&column.name),
-                format!(
-                    "column `{t}.{}` is dropped: the value of field `{}` in every row goes",
-                    column.name, column.field
-                ),
-            ),
-            Change::AddColumn { column, .. }
-                if !column.nullable && zero(&column.kind).is_none() =>
-            {
-                (
-                    at(&column.name),
-                    format!(
-                        "the new required column `{t}.{}` ({}) has no default value: adding it fails while `{t}` holds rows (make the field optional, or fill the table yourself)",
-                        column.name,
-                        column.kind.label()
-                    ),
-                )
-            }
-            Change::CreateTable { .. } | Change::AddColumn { .. } => return None,
-            Change::AlterColumn { from, to, .. } => {
-                let what = if !widens(&from.kind, &to.kind) {
-                    narrowing(t, from, to)
-                } else if from.nullable && !to.nullable && zero(&to.kind).is_none() {
-                    format!(
-                        "column `{t}.{}` becomes required ({} has no default value): rows where it is NULL stop the migration",
-                        to.name,
-                        to.kind.label()
-                    )
-                } else {
-                    return None;
-                };
-                (at(&to.name), what)
-            }
-            Change::ChangeKey { from, to, .. } => (
-                at(to),
-                format!(
-                    "the primary key of `{t}` moves from `{from}` to `{to}`: duplicate or NULL values of `{to}` stop the migration, and whatever refers to rows by `{from}` breaks"
-                ),
-            ),
-        };
-        risk.what = what;
-        Some(risk)
-    }
-}
-
-fn narrowing(t: &str, from: &Column, to: &Column) -> String {
-    match (&from.kind, &to.kind) {
-        (ColumnKind::Enum { values: old }, ColumnKind::Enum { values: new }) => {
-            let gone: Vec<&str> = old
-                .iter()
-                .filter(|v| !new.contains(v))
-                .map(String::as_str)
-                .collect();
-            format!(
-                "column `{t}.{}` loses the enum value(s) {}: rows holding them stop the migration",
-                to.name,
-                gone.join(", ")
-            )
-        }
-        _ => format!(
-            "column `{t}.{}` changes from {} to {}, which cannot hold every value: rows that do not convert stop the migration or lose precision",
-            to.name,
-            from.kind.label(),
-            to.kind.label()
-        ),
-    }
-}
-
-/// A change that loses data, or that fails on a table holding rows: refused unless allowed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Risk {
-    pub table: String,
-    pub column: Option<String>,
-    /// One sentence: what goes, or what stops the migration.
-    pub what: String,
-}
-
-/// Whether every value of `from` converts to `to` without loss (same kind included).
-pub fn widens(from: &ColumnKind, to: &ColumnKind) -> bool {
-    use ColumnKind as K;
-    match (from, to) {
-        (K::Enum { values: old }, K::Enum { values: new }) => old.iter().all(|v| new.contains(v)),
-        (a, b) if a == b => true,
-        (K::Int, K::Long | K::Decimal)
-        | (K::Int | K::Long | K::Decimal | K::Uuid | K::Date | K::Enum { .. }, K::Text)
-        | (K::Date, K::Datetime) => true,
-        _ => false,
-    }
-}
-
-/// The value existing rows get when a column becomes required, for kinds that have an obvious
-/// one (SQL literal, both dialects); `None` for the others, which cannot be made up.
-pub fn zero(kind: &ColumnKind) -> Option<&'static str> {
-    match kind {
-        ColumnKind::Text => Some("''"),
-        ColumnKind::Int | ColumnKind::Long | ColumnKind::Decimal => Some("0"),
-        ColumnKind::Bool => Some("FALSE"),
-        _ => None,
-    }
-}
-
-impl ColumnKind {
-    /// The spec's name of the kind (`json` for a nested type or a list).
-    pub fn label(&self) -> &'static str {
-        match self {
-            ColumnKind::Uuid => "uuid",
-            ColumnKind::Text => "string",
-            ColumnKind::Int => "int",
-            ColumnKind::Long => "long",
-            ColumnKind::Bool => "bool",
-            ColumnKind::Decimal => "decimal",
-            ColumnKind::Date => "date",
-            ColumnKind::Datetime => "datetime",
-            ColumnKind::Enum { .. } => "enum",
-            ColumnKind::Json => "json",
         }
     }
 }
@@ -281,7 +142,7 @@ fn diff_table(old: &TableSchema, new: &TableSchema) -> Vec<Change> {
 mod tests {
     use super::*;
     use crate::migrate::schema_of;
-    use crate::migrate::tests::spec_with;
+    use crate::migrate::testing::spec_with;
 
     fn schema(fields: &str) -> ContextSchema {
         let types = format!(

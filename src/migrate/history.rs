@@ -10,9 +10,10 @@ use thiserror::Error;
 
 use super::Dialect;
 use super::alter::statements;
-use super::diff::{Change, Risk, diff};
+use super::diff::{Change, diff};
 use super::files::{self, Naming};
 use super::mapping::{ContextSchema, SystemSchema};
+use super::risk::Risk;
 
 /// The format of `.msaforge/migrations.json`; bump when its meaning changes.
 pub const FORMAT: u32 = 1;
@@ -65,6 +66,8 @@ pub struct Planned {
     pub context: String,
     pub version: u32,
     pub name: String,
+    /// Its file, relative to the output directory.
+    pub file: String,
     pub changes: Vec<Change>,
     /// What the changes would lose or fail on in a database holding rows.
     pub risks: Vec<Risk>,
@@ -136,11 +139,13 @@ impl History {
 /// The history after bringing `old` up to `schema`: a context's migrations stay as they are, and
 /// one more is added where its schema differs from the last one's. `taken(context)` is the
 /// highest version already in use in its migrations directory (a file of the user's included), so
-/// that a new one never reuses a version. A context that is no longer relational is dropped.
+/// that a new one never reuses a version; `naming(context)` names its files. A context that is no
+/// longer relational is dropped.
 pub fn advance(
     old: &History,
     schema: &SystemSchema,
     taken: impl Fn(&str) -> u32,
+    naming: impl Fn(&str) -> Naming,
 ) -> Result<Advanced, HistoryError> {
     let mut history = History::default();
     let mut planned = Vec::new();
@@ -175,6 +180,7 @@ pub fn advance(
             planned.push(Planned {
                 context: ctx.context.clone(),
                 version,
+                file: files::path(&ctx.context, naming(&ctx.context), version, &name),
                 name: name.clone(),
                 risks: changes.iter().filter_map(Change::risk).collect(),
                 changes,
@@ -227,7 +233,7 @@ fn render(ctx: &ContextSchema, version: u32, changes: &[Change]) -> String {
 mod tests {
     use super::*;
     use crate::migrate::schema_of;
-    use crate::migrate::tests::{spec, spec_with};
+    use crate::migrate::testing::{spec, spec_with};
 
     fn none(_: &str) -> u32 {
         0
@@ -236,7 +242,7 @@ mod tests {
     #[test]
     fn a_first_run_writes_the_initial_migration_and_a_second_nothing() {
         let schema = schema_of(&spec("postgres", "[{ name: shelves, type: Shelf }, notes]"));
-        let first = advance(&History::default(), &schema, none).expect("advance");
+        let first = advance(&History::default(), &schema, none, |_| Naming::Sqlx).expect("advance");
         assert_eq!(first.planned.len(), 1);
         let files = first.history.files(|_| Naming::Sqlx);
         assert_eq!(files.len(), 1);
@@ -249,7 +255,7 @@ mod tests {
         assert!(files[0].1.contains("CREATE TABLE \"shelves\""));
         let parsed = History::parse(&first.history.to_text()).expect("parse");
         assert_eq!(parsed, first.history);
-        let again = advance(&parsed, &schema, none).expect("advance");
+        let again = advance(&parsed, &schema, none, |_| Naming::Sqlx).expect("advance");
         assert!(again.planned.is_empty());
         assert_eq!(again.history, first.history);
     }
@@ -267,13 +273,13 @@ mod tests {
         };
         let tables = "[{ name: shelves, type: Shelf }]";
         let v1 = schema_of(&spec_with("mysql", tables, &types("")));
-        let first = advance(&History::default(), &v1, none).expect("first");
+        let first = advance(&History::default(), &v1, none, |_| Naming::Flyway).expect("first");
         let v2 = schema_of(&spec_with(
             "mysql",
             tables,
             &types("\n          - { name: label, type: string, optional: true }"),
         ));
-        let second = advance(&first.history, &v2, |_| 3).expect("second");
+        let second = advance(&first.history, &v2, |_| 3, |_| Naming::Flyway).expect("second");
         let files = second.history.files(|_| Naming::Flyway);
         let names: Vec<&str> = files.iter().map(|f| f.0.as_str()).collect();
         assert_eq!(
@@ -291,7 +297,7 @@ mod tests {
         );
         let pg = schema_of(&spec_with("postgres", tables, &types("")));
         assert!(matches!(
-            advance(&second.history, &pg, none),
+            advance(&second.history, &pg, none, |_| Naming::Sqlx),
             Err(HistoryError::DialectChanged { .. })
         ));
     }

@@ -176,7 +176,7 @@ pub fn context_schema(ctx: &Context) -> Option<ContextSchema> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::migrate::tests::spec;
+    use crate::migrate::testing::spec;
 
     #[test]
     fn every_field_becomes_one_column_named_in_snake_case() {

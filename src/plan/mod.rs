@@ -13,6 +13,7 @@ pub mod guard;
 mod journal;
 pub mod lock;
 mod merge;
+pub mod migrations;
 mod paths;
 mod rendered;
 pub mod report;

@@ -19,6 +19,7 @@ mod glossary;
 mod harness;
 mod infra;
 mod layers;
+mod migrations;
 mod pipes;
 mod props;
 mod regen_edits;
