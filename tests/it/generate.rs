@@ -170,7 +170,7 @@ fn dry_run_writes_nothing() {
     );
     assert_eq!(
         text.lines().filter(|l| l.starts_with("  create ")).count(),
-        134
+        142
     );
     assert!(!out_dir.exists());
 }
