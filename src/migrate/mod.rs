@@ -83,4 +83,4 @@ pub fn literal(text: &str) -> String {
 }
 
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;

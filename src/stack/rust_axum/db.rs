@@ -175,3 +175,60 @@ fn decode(i: usize, k: Kind, optional: bool) -> String {
         format!("{convert}(row.try_get::<String, _>({i})?)?")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::migrate::testing::spec;
+    use crate::stack::rust_axum::view;
+
+    fn db(store: &str) -> Option<super::RustDbView> {
+        let spec = spec(store, "[{ name: shelves, type: Shelf }, notes]");
+        view::context(&spec, 0).db
+    }
+
+    #[test]
+    fn postgres_binds_natively_and_casts_decimals_and_json() {
+        let db = db("postgres").expect("a database");
+        assert!(db.sql && db.migrations);
+        let repo = &db.repositories[0];
+        assert_eq!(
+            (repo.repo.as_str(), repo.accessor.as_str()),
+            ("ShelfRepository", "shelves")
+        );
+        assert_eq!((repo.key_type.as_str(), repo.key_bind.as_str()), ("uuid::Uuid", "key"));
+        let col = |name: &str| {
+            let c = repo.columns.iter().find(|c| c.column == name).expect(name);
+            (c.bind.as_str(), c.decode.as_str())
+        };
+        assert_eq!(col("id"), ("&v.id", "row.try_get(0)?"));
+        assert_eq!(col("used_meters"), ("&v.used_meters", "row.try_get(3)?"));
+        assert_eq!(
+            col("status"),
+            ("to_text(&v.status)?", "from_text(row.try_get::<String, _>(8)?)?")
+        );
+        assert_eq!(
+            col("location"),
+            (
+                "v.location.as_ref().map(to_json).transpose()?",
+                "row.try_get::<Option<String>, _>(9)?.map(from_json).transpose()?"
+            )
+        );
+        assert!(repo.sql.get.contains(r#""used_meters"::text"#), "{}", repo.sql.get);
+    }
+
+    #[test]
+    fn mysql_keeps_uuids_as_text_and_plain_stores_only_connect() {
+        let db = db("mysql").expect("a database");
+        let repo = &db.repositories[0];
+        assert_eq!(repo.key_bind, "to_text(key)?");
+        let id = &repo.columns[0];
+        assert_eq!(id.decode, "from_text(row.try_get::<String, _>(0)?)?");
+        assert!(repo.sql.insert.starts_with("INSERT INTO `shelves` (`id`, "), "{}", repo.sql.insert);
+        for store in ["mongodb", "redis"] {
+            let spec = spec(store, "[shelves]");
+            let db = view::context(&spec, 0).db.expect("a store");
+            assert!(!db.sql && !db.migrations && db.repositories.is_empty(), "{store}");
+        }
+    }
+}
+

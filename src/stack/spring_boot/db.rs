@@ -162,3 +162,61 @@ fn read(i: usize, kind: &ColumnKind, java: &str, owner: &str, d: Dialect) -> Str
         (_, boxed, _) => format!("rs.getObject({i}, {boxed}.class)"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::migrate::testing::spec;
+    use crate::stack::spring_boot::view;
+
+    fn repo(store: &str) -> super::JavaRepoView {
+        let mut spec = spec(store, "[{ name: shelves, type: Shelf }]");
+        spec.contexts[0].stack = crate::spec::model::Stack::SpringBoot;
+        let db = view::context(&spec, 0).db.expect("a database");
+        assert!(db.sql);
+        db.repositories.into_iter().next().expect("one repository")
+    }
+
+    fn col<'a>(repo: &'a super::JavaRepoView, name: &str) -> (&'a str, &'a str) {
+        let c = repo.columns.iter().find(|c| c.column == name).expect(name);
+        (c.bind.as_str(), c.read.as_str())
+    }
+
+    #[test]
+    fn postgres_reads_typed_columns_and_json() {
+        let repo = repo("postgres");
+        assert_eq!((repo.accessor.as_str(), repo.key_type.as_str()), ("shelves", "UUID"));
+        assert_eq!(col(&repo, "id"), ("v.id()", "rs.getObject(1, UUID.class)"));
+        assert_eq!(col(&repo, "capacity"), ("v.capacity()", "rs.getInt(3)"));
+        assert_eq!(col(&repo, "used_meters"), ("v.usedMeters()", "rs.getBigDecimal(4)"));
+        assert_eq!(
+            col(&repo, "status"),
+            (
+                "text(v.status())",
+                "fromText(rs.getString(9), Shelf.ShelfStatus.class)"
+            )
+        );
+        assert_eq!(
+            col(&repo, "boxes"),
+            (
+                "toJson(v.boxes())",
+                "fromJson(rs.getString(12), new TypeReference<List<Location>>() {})"
+            )
+        );
+        assert!(repo.sql.insert.contains("?::jsonb"), "{}", repo.sql.insert);
+    }
+
+    #[test]
+    fn mysql_keeps_uuids_as_text_and_datetimes_as_utc_wall_time() {
+        let repo = repo("mysql");
+        assert_eq!(repo.key_bind, "text(key)");
+        assert_eq!(col(&repo, "id"), ("text(v.id())", "uuid(rs.getString(1))"));
+        assert_eq!(
+            col(&repo, "checked_at"),
+            (
+                "utc(v.checkedAt())",
+                "utc(rs.getObject(8, LocalDateTime.class))"
+            )
+        );
+    }
+}
+
