@@ -28,6 +28,11 @@ pub const DESTRUCTIVE: i32 = 6;
 pub const DESIGN_REJECTED: i32 = 10;
 /// `design`/`new`: no LLM is configured, or the endpoint failed (HTTP error, timeout, refusal).
 pub const LLM_FAILED: i32 = 11;
+/// `design`/`new`: stopped by Ctrl-C (SIGINT), 128 + 2 as shells report it; the last attempt so far
+/// is kept as `SPEC.rejected.yaml`.
+pub const INTERRUPTED: i32 = 130;
+/// `design`/`new`: stopped by SIGTERM (128 + 15), keeping the last attempt like `INTERRUPTED`.
+pub const TERMINATED: i32 = 143;
 
 /// An error that knows the exit code it ends the process with. Each library error type says its
 /// own; the command layer only asks.

@@ -13,6 +13,7 @@ pub mod design;
 pub mod digest;
 pub mod exit;
 pub mod generate;
+pub mod metrics;
 pub mod migrate;
 pub mod plan;
 pub mod recovery;

@@ -114,7 +114,7 @@ fn korean(error: &CmdError) -> Option<Korean> {
             "-o에는 생성할 디렉터리를 주세요 (없으면 만듭니다)",
         ),
         CmdError::Generate(GenerateError::Plan(e)) | CmdError::Plan(e) => plan(e),
-        CmdError::Generate(_) | CmdError::Design(_) => return None,
+        CmdError::Generate(_) | CmdError::Design(_) | CmdError::Localized(_) => return None,
     })
 }
 

@@ -12,6 +12,7 @@ mod generate;
 mod input;
 mod korean;
 mod man;
+mod metrics;
 mod new;
 mod output;
 mod plan;
@@ -49,6 +50,8 @@ pub enum Command {
     New(new::Args),
     /// Print each context's DR grade, strategy, declared and effective RTO/RPO and the recovery order.
     Dr(dr::Args),
+    /// Print coupling and size metrics per context and for the system: coupling, events, chains, teams, RTOs.
+    Metrics(metrics::Args),
     /// Print the JSON Schema of the spec format (for editors: `# yaml-language-server: $schema=...`).
     Schema,
     /// Explain a rule: what it checks, why it matters, how to fix it, where the idea comes from.
@@ -99,6 +102,56 @@ pub enum CmdError {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Design(#[from] crate::design::DesignError),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Localized(Localized),
+}
+
+/// A library error put into the user's language (`--lang ko`), keeping its code and exit code.
+#[derive(Debug)]
+pub struct Localized {
+    message: String,
+    code: String,
+    help: Option<String>,
+    exit: i32,
+}
+
+impl std::fmt::Display for Localized {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Localized {}
+
+impl Diagnostic for Localized {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        Some(Box::new(&self.code))
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
+    }
+}
+
+impl CmdError {
+    /// The error in `lang`: `design` errors have Korean texts; the others stay as they are.
+    #[must_use]
+    pub fn localized(self, lang: crate::lang::Lang) -> CmdError {
+        match self {
+            CmdError::Design(e) if lang != crate::lang::Lang::En => {
+                let (message, help) = e.localized(lang);
+                CmdError::Localized(Localized {
+                    message,
+                    code: e.code_name(),
+                    help,
+                    exit: e.exit_code(),
+                })
+            }
+            other => other,
+        }
+    }
 }
 
 impl ExitCode for CmdError {
@@ -112,6 +165,7 @@ impl ExitCode for CmdError {
             CmdError::Generate(e) => e.exit_code(),
             CmdError::Plan(e) => e.exit_code(),
             CmdError::Design(e) => e.exit_code(),
+            CmdError::Localized(e) => e.exit,
         }
     }
 }
@@ -146,8 +200,9 @@ fn dispatch(command: Command) -> Result<i32, CmdError> {
         Command::Generate(args) => generate::run(args),
         Command::Plan(args) => plan::run(args),
         Command::Design(args) => design::run(&args),
-        Command::New(args) => new::run(args),
+        Command::New(args) => new::run(&args),
         Command::Dr(args) => dr::run(&args),
+        Command::Metrics(args) => metrics::run(&args),
         Command::Schema => schema::run(),
         Command::Explain(args) => explain::run(args),
         Command::Completions(args) => completions::run(&args, Cli::command()),

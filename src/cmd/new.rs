@@ -3,10 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
+use super::design::Designed;
 use super::{CmdError, design, generate, output};
 use crate::design::DesignError;
 use crate::design::client::Llm;
-use crate::design::repair::{self, Outcome};
+use crate::design::repair;
 use crate::design::settings::LlmArgs;
 use crate::design::{output as files, session};
 use crate::exit;
@@ -21,6 +22,7 @@ pub struct Args {
     output: PathBuf,
     #[command(flatten)]
     llm: LlmArgs,
+    /// Also write the design's outcome, rounds, tokens, times and findings as JSON to this file.
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
     /// A directory of templates that replace the embedded ones of the same name.
@@ -36,8 +38,14 @@ pub struct Args {
     lang: Option<Lang>,
 }
 
-pub fn run(args: Args) -> Result<i32, CmdError> {
+pub fn run(args: &Args) -> Result<i32, CmdError> {
     let lang = args.lang.unwrap_or_else(Lang::from_env);
+    let mut reported = false;
+    let result = run_new(args, lang, &mut reported);
+    design::failed(result, args.report.as_deref(), reported, lang)
+}
+
+fn run_new(args: &Args, lang: Lang, reported: &mut bool) -> Result<i32, CmdError> {
     let spec_path = args.output.join("msaforge.yaml");
     let rejected = files::rejected_path(&spec_path);
     if !args.force && !only_holds(&args.output, &rejected) {
@@ -51,29 +59,50 @@ pub fn run(args: Args) -> Result<i32, CmdError> {
         .into());
     }
     let brief = session::read_brief(&args.brief)?;
-    let llm = Llm::new(design::settings(&args.llm)?);
-    stage(&format!(
-        "== 1/3 design ({} via {})",
-        llm.settings().model,
-        llm.settings().provider.as_str()
+    let llm = Llm::new(design::settings(&args.llm, lang)?)?;
+    let (model, provider) = (&llm.settings().model, llm.settings().provider.as_str());
+    stage(&tr!(
+        lang,
+        "== 1/3 design ({model} via {provider})",
+        "== 1/3 설계 ({model}, {provider})"
     ));
-    let (outcome, stats) = design::design(&llm, &brief, &spec_path, lang)?;
-    let code = design::finish(&outcome, &stats, &spec_path, args.report.as_deref(), lang)?;
-    let Outcome::Accepted { report, .. } = outcome else {
-        stage("stopped at stage 1/3 (design): no spec without errors; nothing generated");
-        return Ok(code);
+    let finished = design::design(&llm, &brief, &spec_path, lang);
+    session::save(&llm, &finished, &spec_path, args.report.as_deref(), lang)?;
+    *reported = true;
+    let designed = design::finish(&llm, finished, &spec_path, lang).inspect_err(|_| {
+        stage(lang.pick(
+            "stopped at stage 1/3 (design); nothing generated",
+            "1/3단계(설계)에서 멈춤; 아무것도 생성하지 않음",
+        ));
+    })?;
+    let Designed::Spec(report) = designed else {
+        stage(lang.pick(
+            "stopped at stage 1/3 (design): no spec without errors; nothing generated",
+            "1/3단계(설계)에서 멈춤: 오류 없는 spec이 없어 아무것도 생성하지 않음",
+        ));
+        return Ok(exit::DESIGN_REJECTED);
     };
-    stage(&format!(
-        "== 2/3 check: no errors, {} warning(s)",
-        repair::warnings(&report)
+    let warnings = repair::warnings(&report);
+    stage(&tr!(
+        lang,
+        "== 2/3 check: no errors, {warnings} warning(s)",
+        "== 2/3 검사: 오류 없음, 경고 {warnings}개"
     ));
     let Some(spec) = report.spec.as_ref() else {
-        stage("stopped at stage 2/3 (check): the spec could not be resolved");
+        stage(lang.pick(
+            "stopped at stage 2/3 (check): the spec could not be resolved",
+            "2/3단계(검사)에서 멈춤: spec을 해석할 수 없음",
+        ));
         return Ok(exit::SPEC_ERRORS);
     };
-    stage(&format!("== 3/3 generate into {}", args.output.display()));
+    let dir = args.output.display();
+    stage(&tr!(
+        lang,
+        "== 3/3 generate into {dir}",
+        "== 3/3 {dir}에 생성"
+    ));
     let options = crate::generate::Options {
-        templates: args.templates,
+        templates: args.templates.clone(),
         allow_destructive: false,
     };
     // The directory holds the new spec already; `force` lets generate write next to it, but only
@@ -87,9 +116,11 @@ pub fn run(args: Args) -> Result<i32, CmdError> {
         generate::show(p, lang);
     })
     .inspect_err(|_| {
-        stage(&format!(
-            "stopped at stage 3/3 (generate); the spec is kept in {}",
-            spec_path.display()
+        let kept = spec_path.display();
+        stage(&tr!(
+            lang,
+            "stopped at stage 3/3 (generate); the spec is kept in {kept}",
+            "3/3단계(생성)에서 멈춤; spec은 {kept}에 남아 있음"
         ));
     })?;
     output::to_stdout(&generate::summary(
@@ -99,8 +130,6 @@ pub fn run(args: Args) -> Result<i32, CmdError> {
         args.verbose,
         lang,
     ))?;
-    // A rejected attempt from an earlier run is stale now.
-    let _ = std::fs::remove_file(&rejected);
     Ok(if generated.applied.conflicts.is_empty() {
         exit::OK
     } else {

@@ -1,19 +1,26 @@
-//! One chat completion against an OpenAI-compatible endpoint, through async-openai: builds the
-//! request in the configured structured-output shape, retries 429 and 5xx with backoff, enforces the
-//! timeout and turns every failure into a `DesignError` with a hint. Knows nothing about specs
-//! beyond the schema it is handed; never logs the request or the key.
+//! One chat completion against an OpenAI-compatible endpoint, through async-openai over msaforge's
+//! own transport: builds the request in the configured structured-output shape, streams it when
+//! the server can (an idle timeout between pieces, a total limit per answer), retries 429, 5xx and
+//! refused connections a counted, bounded number of times, and turns every failure into a
+//! `DesignError` with a hint. Knows nothing about specs beyond the schema it is handed; never logs
+//! the request, and redacts the key and other secrets from everything it returns.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use async_openai::Client;
 use async_openai::config::{AzureConfig, Config, OpenAIConfig};
 use async_openai::error::OpenAIError;
-use serde::Deserialize;
+use futures_util::StreamExt as _;
 use serde_json::{Value, json};
 
+use super::classify::{self, Failure, Request};
 use super::error::DesignError;
+use super::redact::Redactor;
 use super::settings::{FormatMode, Provider, Settings};
-
-/// Retries async-openai's client makes after a 429, a 5xx or a refused connection.
-pub const RETRIES: u32 = 3;
+use super::transport::{self, Recorder, Slot};
+pub use super::wire::Answer;
+use super::wire::{self, Assembly, Chunk, Completion};
 
 /// A chat message.
 #[derive(Debug, Clone)]
@@ -43,69 +50,29 @@ impl Message {
     }
 }
 
-/// What came back: the text, whether it was cut off, and the token counts.
-#[derive(Debug, Clone, Default)]
-pub struct Answer {
-    pub text: String,
-    pub truncated: bool,
-    pub prompt_tokens: u64,
-    pub completion_tokens: u64,
-}
-
-/// The parts of a chat completion `design` reads; lenient, since local servers differ.
-#[derive(Debug, Deserialize)]
-struct Completion {
-    #[serde(default)]
-    choices: Vec<Choice>,
-    #[serde(default)]
-    usage: Option<Usage>,
-}
-
-#[derive(Debug, Deserialize)]
-struct Choice {
-    #[serde(default)]
-    message: Option<ChoiceMessage>,
-    #[serde(default)]
-    finish_reason: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-struct ChoiceMessage {
-    #[serde(default)]
-    content: Option<String>,
-    #[serde(default)]
-    refusal: Option<String>,
-}
-
-/// One server-sent chunk of a streamed completion.
-#[derive(Debug, Deserialize)]
-struct Chunk {
-    #[serde(default)]
-    choices: Vec<ChunkChoice>,
-    #[serde(default)]
-    usage: Option<Usage>,
-}
-
-#[derive(Debug, Deserialize)]
-struct ChunkChoice {
-    #[serde(default)]
-    delta: Option<ChoiceMessage>,
-    #[serde(default)]
-    finish_reason: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct Usage {
-    #[serde(default)]
-    prompt_tokens: u64,
-    #[serde(default)]
-    completion_tokens: u64,
+/// What happens while an answer is awaited.
+#[derive(Debug, Clone, Copy)]
+pub enum Event<'a> {
+    /// A piece of a streamed answer arrived (raw: redact what is kept of it).
+    Text(&'a str),
+    /// Attempt `attempt` failed (`reason`); the next starts after `wait`.
+    Retrying {
+        attempt: u32,
+        wait: Duration,
+        reason: &'a str,
+    },
 }
 
 /// A configured endpoint.
 pub struct Llm {
     client: Client<Box<dyn Config>>,
     settings: Settings,
+    redactor: Redactor,
+    slot: Slot,
+    /// The base URL as messages show it (a password in it redacted).
+    shown_url: String,
+    /// Cleared once the server answered a streamed request whole: later requests do not ask.
+    streaming: AtomicBool,
 }
 
 impl std::fmt::Debug for Llm {
@@ -117,7 +84,7 @@ impl std::fmt::Debug for Llm {
 }
 
 impl Llm {
-    pub fn new(settings: Settings) -> Self {
+    pub fn new(settings: Settings) -> Result<Self, DesignError> {
         let config: Box<dyn Config> = match settings.provider {
             Provider::Azure => Box::new(
                 AzureConfig::new()
@@ -132,18 +99,37 @@ impl Llm {
                     .with_api_key(settings.api_key.expose()),
             ),
         };
-        Llm {
-            client: Client::with_config(config),
+        let slot = Slot::default();
+        let http = transport::http_client(&settings)?;
+        let client =
+            Client::with_config(config).with_http_service(Recorder::new(http, slot.clone()));
+        let redactor = Redactor::new(&settings);
+        Ok(Llm {
+            client,
+            shown_url: redactor.apply(&settings.base_url),
+            redactor,
+            streaming: AtomicBool::new(settings.stream),
             settings,
-        }
+            slot,
+        })
     }
 
     pub fn settings(&self) -> &Settings {
         &self.settings
     }
 
-    /// The request body for `messages`, in the configured structured-output shape.
-    pub fn request(&self, messages: &[Message], schema: &Value) -> Value {
+    pub fn redactor(&self) -> &Redactor {
+        &self.redactor
+    }
+
+    /// Requests still ask for a stream (streaming is on and the server has not ignored it).
+    pub fn streams(&self) -> bool {
+        self.streaming.load(Ordering::Relaxed)
+    }
+
+    /// The request body for `messages`, in the configured structured-output shape, with at most
+    /// `max_tokens` for the answer.
+    pub fn request(&self, messages: &[Message], schema: &Value, max_tokens: u32) -> Value {
         let s = &self.settings;
         let messages: Vec<Value> = messages
             .iter()
@@ -160,7 +146,7 @@ impl Llm {
         } else {
             "max_tokens"
         };
-        body[tokens_key] = json!(s.max_tokens);
+        body[tokens_key] = json!(max_tokens);
         match s.format_mode {
             FormatMode::JsonSchema => {
                 body["response_format"] = json!({
@@ -181,190 +167,154 @@ impl Llm {
         body
     }
 
-    /// Sends one request. async-openai itself retries 429, 5xx and refused connections
-    /// (`RETRIES` times, doubling waits from 100 ms, honouring `Retry-After`); the whole exchange,
-    /// retries included, gets the configured timeout. When streaming, `on_token` gets the running
-    /// count of received chunks (about one token each).
+    /// Sends `body` until it is answered, at most `classify::MAX_ATTEMPTS` times, within the total
+    /// timeout; the answer's text is redacted.
     pub async fn complete(
         &self,
         body: &Value,
-        on_token: &(dyn Fn(u64) + Sync),
+        on_event: &(dyn Fn(Event<'_>) + Sync),
     ) -> Result<Answer, DesignError> {
-        let timeout = self.settings.timeout;
-        let exchange = async {
-            if self.settings.stream {
-                self.stream(body, on_token).await
-            } else {
-                let chat = self.client.chat();
-                let completion = chat
-                    .create_byot::<_, Completion>(body)
-                    .await
-                    .map_err(|e| self.classify(e))?;
-                read_answer(completion)
+        let total = self.settings.timeout;
+        let deadline = tokio::time::Instant::now() + total;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            self.slot.take();
+            let failure = match tokio::time::timeout_at(deadline, self.once(body, on_event)).await {
+                Err(_) => {
+                    return Err(DesignError::Timeout {
+                        seconds: total.as_secs(),
+                    });
+                }
+                Ok(Ok(mut answer)) => {
+                    answer.attempts = attempt;
+                    answer.text = self.redactor.apply(&answer.text);
+                    return Ok(answer);
+                }
+                Ok(Err(failure)) => failure,
+            };
+            match failure.retry_wait(attempt) {
+                Some(wait) if tokio::time::Instant::now() + wait < deadline => {
+                    on_event(Event::Retrying {
+                        attempt,
+                        wait,
+                        reason: failure.reason(),
+                    });
+                    tokio::time::sleep(wait).await;
+                }
+                _ => return Err(failure.into_error(attempt, &self.shown_url)),
             }
-        };
-        tokio::time::timeout(timeout, exchange)
-            .await
-            .unwrap_or(Err(DesignError::Timeout {
-                seconds: timeout.as_secs(),
-            }))
+        }
     }
 
-    /// The streamed variant: server-sent chunks, put together into one completion.
+    async fn once(
+        &self,
+        body: &Value,
+        on_event: &(dyn Fn(Event<'_>) + Sync),
+    ) -> Result<Answer, Failure> {
+        if self.streams() {
+            return self.stream(body, on_event).await;
+        }
+        let completion = self
+            .client
+            .chat()
+            .create_byot::<_, Completion>(body)
+            .await
+            .map_err(|e| self.classify(e, body))?;
+        self.whole(completion, body)
+    }
+
+    fn whole(&self, completion: Completion, body: &Value) -> Result<Answer, Failure> {
+        if let Some(error) = &completion.error {
+            return Err(classify::error_in_answer(error, &self.describe(body)));
+        }
+        wire::answer_of(completion).map_err(|e| Failure::Final(self.scrub(e)))
+    }
+
+    /// The streamed variant: the idle timeout covers the wait for the response and each chunk.
     async fn stream(
         &self,
         body: &Value,
-        on_token: &(dyn Fn(u64) + Sync),
-    ) -> Result<Answer, DesignError> {
-        use futures_util::StreamExt as _;
+        on_event: &(dyn Fn(Event<'_>) + Sync),
+    ) -> Result<Answer, Failure> {
+        let idle = self.settings.idle_timeout;
+        let silent = || {
+            Failure::Final(DesignError::IdleTimeout {
+                seconds: idle.as_secs(),
+            })
+        };
         let mut body = body.clone();
         body["stream"] = json!(true);
         body["stream_options"] = json!({ "include_usage": true });
         let chat = self.client.chat();
-        let mut chunks = chat
-            .create_stream_byot::<_, Chunk>(&body)
+        let mut chunks = tokio::time::timeout(idle, chat.create_stream_byot::<_, Chunk>(&body))
             .await
-            .map_err(|e| self.classify(e))?;
-        let (mut text, mut refusal) = (String::new(), String::new());
-        let (mut finish, mut usage, mut received) = (None, None, 0u64);
-        while let Some(chunk) = chunks.next().await {
-            let chunk = chunk.map_err(|e| self.classify(e))?;
-            if let Some(choice) = chunk.choices.into_iter().next() {
-                if let Some(delta) = choice.delta {
-                    text.push_str(delta.content.as_deref().unwrap_or_default());
-                    refusal.push_str(delta.refusal.as_deref().unwrap_or_default());
-                }
-                finish = choice.finish_reason.or(finish);
+            .map_err(|_| silent())?
+            .map_err(|e| self.classify(e, &body))?;
+        let mut answer = Assembly::default();
+        while let Some(chunk) = tokio::time::timeout(idle, chunks.next())
+            .await
+            .map_err(|_| silent())?
+        {
+            let chunk = chunk.map_err(|e| self.classify(e, &body))?;
+            if let Some(error) = &chunk.error {
+                return Err(classify::error_in_answer(error, &self.describe(&body)));
             }
-            usage = chunk.usage.or(usage);
-            received += 1;
-            on_token(received);
+            let piece = answer.add(chunk);
+            on_event(Event::Text(&piece));
         }
-        read_answer(Completion {
-            choices: vec![Choice {
-                message: Some(ChoiceMessage {
-                    content: Some(text),
-                    refusal: Some(refusal),
-                }),
-                finish_reason: finish,
-            }],
-            // Servers without `include_usage` support: count the chunks.
-            usage: usage.or(Some(Usage {
-                prompt_tokens: 0,
-                completion_tokens: received,
-            })),
-        })
-    }
-
-    fn classify(&self, error: OpenAIError) -> DesignError {
-        let (status, detail) = match error {
-            OpenAIError::ApiError(e) => (e.status_code.as_u16(), e.api_error.message),
-            OpenAIError::JSONDeserialize(e, content) => match status_in_body(&content) {
-                Some(found) => found,
-                None => {
-                    return DesignError::Protocol(self.scrub(&format!(
-                        "{e}; body starts with: {}",
-                        content.chars().take(200).collect::<String>()
-                    )));
-                }
-            },
-            OpenAIError::Reqwest(e) if e.is_timeout() => {
-                return DesignError::Timeout {
-                    seconds: self.settings.timeout.as_secs(),
-                };
+        if answer.received == 0 {
+            // Not one event: a server that ignores `stream: true` sent the answer whole.
+            let whole = self
+                .slot
+                .take()
+                .filter(|x| !x.event_stream)
+                .and_then(|x| x.body);
+            if let Some(bytes) = whole {
+                self.streaming.store(false, Ordering::Relaxed);
+                let completion: Completion = serde_json::from_slice(&bytes).map_err(|e| {
+                    Failure::Final(DesignError::Protocol(self.redactor.apply(&format!(
+                        "asked for a stream, got neither events nor a chat completion: {e}"
+                    ))))
+                })?;
+                return self.whole(completion, &body);
             }
-            OpenAIError::Reqwest(e) => match e.status() {
-                Some(status) => (status.as_u16(), e.to_string()),
-                None => {
-                    return DesignError::Unreachable {
-                        url: self.settings.base_url.clone(),
-                        detail: self.scrub(&error_chain(&e)),
-                    };
-                }
-            },
-            other => return DesignError::Protocol(self.scrub(&other.to_string())),
-        };
-        let detail = self.scrub(&detail);
-        match status {
-            401 | 403 => DesignError::Unauthorized { status, detail },
-            404 => DesignError::ModelNotFound {
-                model: self.settings.model.clone(),
-                detail,
-            },
-            429 | 500..=599 => DesignError::GaveUp {
-                status,
-                attempts: RETRIES + 1,
-                detail,
-            },
-            _ => DesignError::Http { status, detail },
+        }
+        answer.finish().map_err(|e| Failure::Final(self.scrub(e)))
+    }
+
+    fn describe<'a>(&'a self, body: &Value) -> Request<'a> {
+        let max_tokens = body
+            .get("max_tokens")
+            .or_else(|| body.get("max_completion_tokens"))
+            .and_then(Value::as_u64)
+            .and_then(|n| u32::try_from(n).ok())
+            .unwrap_or(self.settings.max_tokens);
+        Request {
+            url: &self.shown_url,
+            model: &self.settings.model,
+            max_tokens,
+            redactor: &self.redactor,
         }
     }
 
-    /// Servers may echo what they were sent; the key never reaches the user's screen.
-    fn scrub(&self, text: &str) -> String {
-        let key = self.settings.api_key.expose();
-        let text: String = text.chars().take(500).collect();
-        if key.len() >= 4 {
-            text.replace(key, "[redacted]")
-        } else {
-            text
+    fn classify(&self, error: OpenAIError, body: &Value) -> Failure {
+        classify::classify(error, self.slot.take(), &self.describe(body))
+    }
+
+    /// Refusals quote the model; the model may quote the key.
+    fn scrub(&self, error: DesignError) -> DesignError {
+        match error {
+            DesignError::Refused(text) => DesignError::Refused(self.redactor.apply(&text)),
+            DesignError::Protocol(text) => DesignError::Protocol(self.redactor.apply(&text)),
+            other => other,
         }
     }
-}
-
-/// Error bodies that are not OpenAI's `{"error": {...}}` (vLLM's `{"code": 404, "message"}`,
-/// FastAPI's `{"detail"}`) still carry a status.
-fn status_in_body(content: &str) -> Option<(u16, String)> {
-    let v: Value = serde_json::from_str(content).ok()?;
-    let code = v
-        .get("code")
-        .or_else(|| v.pointer("/error/code"))
-        .and_then(Value::as_u64)
-        .and_then(|c| u16::try_from(c).ok())
-        .filter(|c| (400..600).contains(c))?;
-    let message = v
-        .get("message")
-        .or_else(|| v.pointer("/error/message"))
-        .or_else(|| v.get("detail"))
-        .map(|m| m.as_str().map_or_else(|| m.to_string(), str::to_owned))
-        .unwrap_or_default();
-    Some((code, message))
-}
-
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        source = s.source();
-    }
-    text
-}
-
-fn read_answer(completion: Completion) -> Result<Answer, DesignError> {
-    let usage = completion.usage.unwrap_or_default();
-    let Some(choice) = completion.choices.into_iter().next() else {
-        return Err(DesignError::Protocol("the answer has no choices".into()));
-    };
-    let message = choice.message.unwrap_or(ChoiceMessage {
-        content: None,
-        refusal: None,
-    });
-    if let Some(refusal) = message.refusal.filter(|r| !r.trim().is_empty()) {
-        return Err(DesignError::Refused(refusal));
-    }
-    Ok(Answer {
-        text: message.content.unwrap_or_default(),
-        truncated: choice.finish_reason.as_deref() == Some("length"),
-        prompt_tokens: usage.prompt_tokens,
-        completion_tokens: usage.completion_tokens,
-    })
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{Llm, status_in_body};
+    use super::Llm;
     use crate::design::settings::{FileSettings, LlmArgs, Provider, resolve};
 
     #[test]
@@ -378,21 +328,11 @@ mod tests {
                 model: Some("m".into()),
                 ..LlmArgs::default()
             };
-            let llm = Llm::new(resolve(&args, &FileSettings::default(), &env).expect("resolves"));
+            let llm = Llm::new(resolve(&args, &FileSettings::default(), &env).expect("resolves"))
+                .expect("client");
             assert_eq!(llm.settings().api_key.expose(), "sk-hidden-4242");
             let shown = format!("{llm:?}");
             assert!(!shown.contains("sk-hidden"), "{shown}");
         }
-    }
-
-    #[test]
-    fn error_bodies_of_other_servers_keep_their_status() {
-        let vllm = r#"{"object":"error","message":"The model `x` does not exist.","type":"NotFoundError","param":null,"code":404}"#;
-        assert_eq!(
-            status_in_body(vllm),
-            Some((404, "The model `x` does not exist.".to_owned()))
-        );
-        assert_eq!(status_in_body(r#"{"detail":"Not Found"}"#), None);
-        assert_eq!(status_in_body("<html>"), None);
     }
 }

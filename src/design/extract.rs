@@ -1,6 +1,7 @@
 //! Finds the spec object in an LLM answer: the whole answer, a fenced code block, or the first
-//! balanced `{...}` inside prose; YAML in a fence is accepted too. The answer is untrusted: this
-//! only parses, `check` judges.
+//! balanced `{...}` inside prose; YAML is accepted too (models shown a YAML example often answer
+//! in YAML): in a `yaml` fence first, in any fence, or as the whole answer when it is a mapping
+//! that looks like a spec. The answer is untrusted: this only parses, `check` judges.
 
 use serde_json::Value;
 
@@ -32,7 +33,13 @@ pub fn spec_object(answer: &str) -> Result<Value, NotJson> {
         return Ok(v);
     }
     let blocks = fenced_blocks(text);
-    for block in &blocks {
+    // A YAML fence holds YAML: its flow mappings (`{ name: x }`) are not JSON objects to take.
+    for (_, block) in blocks.iter().filter(|(lang, _)| is_yaml(lang)) {
+        if let Some(v) = yaml_object(block) {
+            return Ok(v);
+        }
+    }
+    for (_, block) in &blocks {
         if let Some(v) = attempt(block) {
             return Ok(v);
         }
@@ -50,20 +57,36 @@ pub fn spec_object(answer: &str) -> Result<Value, NotJson> {
         }
         pos = start + end;
     }
-    for block in &blocks {
-        if let Ok(v) = crate::spec::load::parse(block)
-            && v.is_object()
-        {
+    for (_, block) in &blocks {
+        if let Some(v) = yaml_object(block) {
             return Ok(v);
         }
+    }
+    // A bare YAML answer: only a block mapping with the spec's own keys, not any prose with a
+    // colon, and not broken JSON (`{"system": }` is a YAML flow mapping but meant as JSON).
+    if let Some(v) = Some(text)
+        .filter(|t| !t.trim_start().starts_with('{'))
+        .and_then(yaml_object)
+        .filter(|v| v.get("msaforge").is_some() || v.get("contexts").is_some())
+    {
+        return Ok(v);
     }
     Err(NotJson(first_error.unwrap_or_else(|| {
         "no JSON object in the answer".to_owned()
     })))
 }
 
-/// The contents of Markdown code fences (```json ... ``` or ``` ... ```).
-fn fenced_blocks(text: &str) -> Vec<&str> {
+fn is_yaml(lang: &str) -> bool {
+    matches!(lang.trim().to_ascii_lowercase().as_str(), "yaml" | "yml")
+}
+
+/// `text` as YAML, when it is a mapping.
+fn yaml_object(text: &str) -> Option<Value> {
+    crate::spec::load::parse(text).ok().filter(Value::is_object)
+}
+
+/// The info strings and contents of Markdown code fences (```json ... ``` or ``` ... ```).
+fn fenced_blocks(text: &str) -> Vec<(&str, &str)> {
     let mut blocks = Vec::new();
     let mut rest = text;
     while let Some(open) = rest.find("```") {
@@ -71,13 +94,13 @@ fn fenced_blocks(text: &str) -> Vec<&str> {
         let Some(newline) = after.find('\n') else {
             break;
         };
-        let body = &after[newline + 1..];
+        let (lang, body) = (&after[..newline], &after[newline + 1..]);
         let Some(close) = body.find("```") else {
             // An unclosed fence (a truncated answer): take what there is.
-            blocks.push(body);
+            blocks.push((lang, body));
             break;
         };
-        blocks.push(&body[..close]);
+        blocks.push((lang, &body[..close]));
         rest = &body[close + 3..];
     }
     blocks
@@ -129,6 +152,19 @@ mod tests {
         assert!(spec_object(broken).is_err());
         let yaml = "```yaml\nmsaforge: 1\nsystem: {name: x}\n```";
         assert_eq!(spec_object(yaml).expect("yaml")["msaforge"], 1);
+        // A flow mapping that is valid JSON inside a YAML fence is not taken for the spec.
+        let flow = "Here:\n```yaml\nmsaforge: 1\nteams:\n  - {\"name\": \"a\"}\n```\n";
+        assert_eq!(spec_object(flow).expect("yaml")["msaforge"], 1);
+        let bare = "msaforge: 1\nsystem:\n  name: x\ncontexts: []\n";
+        assert_eq!(spec_object(bare).expect("bare yaml")["system"]["name"], "x");
+        assert!(
+            spec_object("Answer: no.").is_err(),
+            "prose with a colon is no spec"
+        );
+        assert!(
+            spec_object("{\"msaforge\": 1, \"system\": }").is_err(),
+            "broken JSON is not read as a YAML flow mapping"
+        );
     }
 
     #[test]

@@ -94,8 +94,13 @@ pub fn user(brief: &str) -> Result<String, DesignError> {
     render("user", &context! { brief => brief.trim() })
 }
 
-/// The repair prompt: the findings of the last attempt as JSON, or the note that it was cut off.
-pub fn repair(findings: &[FindingForModel], truncated: bool) -> Result<String, DesignError> {
+/// The repair prompt: the findings of the last attempt as JSON, or the note that it was cut off
+/// at `max_tokens` (the cut-off answer itself is not sent back).
+pub fn repair(
+    findings: &[FindingForModel],
+    truncated: bool,
+    max_tokens: u32,
+) -> Result<String, DesignError> {
     let findings = serde_json::to_string_pretty(findings).unwrap_or_default();
-    render("repair", &context! { findings, truncated })
+    render("repair", &context! { findings, truncated, max_tokens })
 }

@@ -1,204 +1,32 @@
-//! Where `design` gets its LLM settings: flags, then environment, then `msaforge.toml`, then the
-//! provider preset. Owns the presets and the checked `Settings`; it never prints the API key
-//! (`Settings`'s `Debug` redacts it) and never talks to the network.
+//! The checked settings of one design run (`Settings`) and how they are made: `resolve` merges
+//! flags, environment and `msaforge.toml` (`sources`) over the provider preset (`provider`) and
+//! rejects what cannot work. It never prints the API key or any other secret (`Secret`'s `Debug`
+//! redacts it) and never talks to the network.
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, ValueEnum};
-use serde::Deserialize;
-
 use super::error::DesignError;
+use super::provider::TOTAL_TIMEOUT;
+pub use super::provider::{FormatMode, Provider};
+pub use super::secret::{ApiKey, Secret};
+pub use super::sources::{Env, FileSettings, LlmArgs, process_env, read_file};
 
-/// A known kind of endpoint: sets the default base URL and the structured-output request shape.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Provider {
-    /// api.openai.com, or any endpoint that speaks OpenAI's `json_schema` strict mode.
-    Openai,
-    /// An Azure OpenAI deployment (`--base-url https://NAME.openai.azure.com`, `--model DEPLOYMENT`).
-    Azure,
-    /// A local Ollama (`http://localhost:11434/v1`).
-    Ollama,
-    /// A vLLM server (`http://localhost:8000/v1`).
-    Vllm,
-    /// llama-cpp-python's or llama.cpp's server (`http://127.0.0.1:8080/v1`).
-    Llamacpp,
-}
-
-/// How the request asks for JSON.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum FormatMode {
-    /// `response_format: {type: json_schema, json_schema: {strict: true, schema}}` (OpenAI, vLLM, Ollama).
-    JsonSchema,
-    /// `response_format: {type: json_object, schema}` (llama-cpp-python's server).
-    JsonObject,
-    /// No `response_format`: the schema goes into the prompt only.
-    Prompt,
-}
-
-impl FormatMode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FormatMode::JsonSchema => "json-schema",
-            FormatMode::JsonObject => "json-object",
-            FormatMode::Prompt => "prompt",
-        }
-    }
-}
-
-impl Provider {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Provider::Openai => "openai",
-            Provider::Azure => "azure",
-            Provider::Ollama => "ollama",
-            Provider::Vllm => "vllm",
-            Provider::Llamacpp => "llamacpp",
-        }
-    }
-
-    fn default_base_url(self) -> Option<&'static str> {
-        match self {
-            Provider::Openai => Some("https://api.openai.com/v1"),
-            Provider::Azure => None,
-            Provider::Ollama => Some("http://localhost:11434/v1"),
-            Provider::Vllm => Some("http://localhost:8000/v1"),
-            Provider::Llamacpp => Some("http://127.0.0.1:8080/v1"),
-        }
-    }
-
-    fn default_format(self) -> FormatMode {
-        match self {
-            Provider::Llamacpp => FormatMode::JsonObject,
-            _ => FormatMode::JsonSchema,
-        }
-    }
-
-    /// Hosted providers refuse requests without a key; local servers ignore it.
-    pub fn needs_key(self) -> bool {
-        matches!(self, Provider::Openai | Provider::Azure)
-    }
-
-    /// Chat templates of small local models often have no system role (Gemma's drops it, some
-    /// Mistral templates reject it): llama.cpp servers get the instructions in the first user turn.
-    fn fold_system(self) -> bool {
-        matches!(self, Provider::Llamacpp)
-    }
-
-    /// Ollama does not put the schema into the prompt itself (design notes, section 2).
-    fn schema_in_prompt(self) -> bool {
-        matches!(self, Provider::Ollama)
-    }
-}
-
-/// The LLM flags shared by `design` and `new`.
-#[derive(Debug, Clone, Default, Args)]
-pub struct LlmArgs {
-    /// Endpoint preset: sets the default base URL and request shape.
-    #[arg(long, value_enum)]
-    pub provider: Option<Provider>,
-    /// Base URL of the OpenAI-compatible API, for example `http://127.0.0.1:8080/v1`.
-    #[arg(long, value_name = "URL")]
-    pub base_url: Option<String>,
-    /// Model name (the deployment name on Azure).
-    #[arg(long)]
-    pub model: Option<String>,
-    /// Name of the environment variable that holds the API key (default MSAFORGE_LLM_API_KEY,
-    /// then OPENAI_API_KEY). The key itself is never taken on the command line.
-    #[arg(long, value_name = "VAR")]
-    pub api_key_env: Option<String>,
-    /// Sampling temperature (default 0).
-    #[arg(long)]
-    pub temperature: Option<f32>,
-    /// Most tokens per answer (default 8192).
-    #[arg(long)]
-    pub max_tokens: Option<u32>,
-    /// Seconds to wait for one answer (default 300).
-    #[arg(long, value_name = "SECONDS")]
-    pub timeout: Option<u64>,
-    /// Most rounds of answer and repair (default 3).
-    #[arg(long)]
-    pub rounds: Option<u32>,
-    /// How to ask for JSON (default: from the provider).
-    #[arg(long, value_enum)]
-    pub format_mode: Option<FormatMode>,
-    /// Stream the answer (the spinner then counts tokens as they arrive).
-    #[arg(long)]
-    pub stream: bool,
-    /// Send the instructions in the first user message instead of a system message (for chat
-    /// templates without a system role; the llamacpp preset always does).
-    #[arg(long)]
-    pub fold_system: bool,
-    /// Settings file (default: ./msaforge.toml when it exists).
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-}
-
-/// The `[llm]` table of `msaforge.toml`.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FileSettings {
-    pub provider: Option<Provider>,
-    pub base_url: Option<String>,
-    pub model: Option<String>,
-    pub api_key_env: Option<String>,
-    pub temperature: Option<f32>,
-    pub max_tokens: Option<u32>,
-    pub timeout: Option<u64>,
-    pub rounds: Option<u32>,
-    pub format_mode: Option<FormatMode>,
-    pub fold_system: Option<bool>,
-    pub stream: Option<bool>,
-    /// Azure only: the `api-version` query parameter.
-    pub api_version: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-struct FileRoot {
-    #[serde(default)]
-    llm: FileSettings,
-}
-
-/// The API key: shown as `[redacted]` by `Debug`, reachable only through `expose`.
-#[derive(Clone, Default, PartialEq, Eq)]
-pub struct ApiKey(String);
-
-impl ApiKey {
-    pub fn new(key: String) -> Self {
-        ApiKey(key)
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-impl fmt::Debug for ApiKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0.is_empty() {
-            f.write_str("[none]")
-        } else {
-            f.write_str("[redacted]")
-        }
-    }
-}
-
-/// Checked settings of one design run.
-#[derive(Debug, Clone)]
+/// Checked settings of one design run; `Debug` shows no secret (the base URL without its password).
+#[derive(Clone)]
 pub struct Settings {
     pub provider: Provider,
     pub base_url: String,
     pub model: String,
     pub api_key: ApiKey,
+    /// Other values never to show: a password in the base URL, `redact_env` values.
+    pub secrets: Vec<Secret>,
     pub temperature: f32,
     pub max_tokens: u32,
+    /// The server's context window, when known: `max_tokens` is sized to fit in it.
+    pub context: Option<u32>,
+    pub idle_timeout: Duration,
     pub timeout: Duration,
     pub rounds: u32,
     pub format_mode: FormatMode,
@@ -207,40 +35,37 @@ pub struct Settings {
     pub fold_system: bool,
     /// Ask for server-sent events and put the answer together from the chunks.
     pub stream: bool,
+    /// Extra CA certificates (PEM) for TLS, added to the system store.
+    pub ca_cert: Option<PathBuf>,
     pub api_version: String,
 }
 
-/// Reads the environment through a function, so tests can resolve settings without touching it.
-pub type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
-
-/// The process environment, ignoring empty values.
-pub fn process_env(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.is_empty())
-}
-
-/// Reads `msaforge.toml`: the given file, or `./msaforge.toml` when it exists.
-pub fn read_file(path: Option<&Path>) -> Result<FileSettings, DesignError> {
-    let (path, required) = match path {
-        Some(p) => (p.to_path_buf(), true),
-        None => (PathBuf::from("msaforge.toml"), false),
-    };
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => {
-            return Ok(FileSettings::default());
-        }
-        Err(source) => {
-            return Err(DesignError::ReadSettings {
-                path: path.display().to_string(),
-                detail: source.to_string(),
-            });
-        }
-    };
-    let root: FileRoot = toml::from_str(&text).map_err(|e| DesignError::ReadSettings {
-        path: path.display().to_string(),
-        detail: e.to_string(),
-    })?;
-    Ok(root.llm)
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let base_url = match url_password(&self.base_url) {
+            Some(p) => self.base_url.replace(p.expose(), "[redacted]"),
+            None => self.base_url.clone(),
+        };
+        f.debug_struct("Settings")
+            .field("provider", &self.provider)
+            .field("base_url", &base_url)
+            .field("model", &self.model)
+            .field("api_key", &self.api_key)
+            .field("secrets", &self.secrets)
+            .field("temperature", &self.temperature)
+            .field("max_tokens", &self.max_tokens)
+            .field("context", &self.context)
+            .field("idle_timeout", &self.idle_timeout)
+            .field("timeout", &self.timeout)
+            .field("rounds", &self.rounds)
+            .field("format_mode", &self.format_mode)
+            .field("schema_in_prompt", &self.schema_in_prompt)
+            .field("fold_system", &self.fold_system)
+            .field("stream", &self.stream)
+            .field("ca_cert", &self.ca_cert)
+            .field("api_version", &self.api_version)
+            .finish()
+    }
 }
 
 /// Merges flags, environment and file into checked settings. Precedence: flag, environment, file,
@@ -251,20 +76,32 @@ pub fn resolve(args: &LlmArgs, file: &FileSettings, env: Env<'_>) -> Result<Sett
     // OPENAI_BASE_URL belongs to OpenAI-style setups: a chosen local preset wins over it.
     let openai_base =
         || env("OPENAI_BASE_URL").filter(|_| chosen.is_none_or(|p| p == Provider::Openai));
-    let base_url = args
+    let given_base = args
         .base_url
         .clone()
         .or_else(|| env("MSAFORGE_LLM_BASE_URL"))
         .or_else(|| file.base_url.clone())
-        .or_else(openai_base)
-        .or_else(|| provider.default_base_url().map(str::to_owned));
+        .or_else(openai_base);
     let model = args
         .model
         .clone()
         .or_else(|| env("MSAFORGE_LLM_MODEL"))
         .or_else(|| file.model.clone());
-    let (Some(base_url), Some(model)) = (base_url, model) else {
-        return Err(DesignError::NotConfigured);
+    let Some(model) = model else {
+        // A provider or an endpoint was named: only the model is missing.
+        return Err(match (chosen, &given_base) {
+            (None, None) => DesignError::NotConfigured,
+            _ => DesignError::MissingModel {
+                provider: provider.as_str(),
+            },
+        });
+    };
+    let Some(base_url) = given_base.or_else(|| provider.default_base_url().map(str::to_owned))
+    else {
+        return Err(DesignError::BadSetting(format!(
+            "the {} provider has no default base URL: pass --base-url https://NAME.openai.azure.com",
+            provider.as_str()
+        )));
     };
     let host = base_url
         .strip_prefix("http://")
@@ -282,7 +119,7 @@ pub fn resolve(args: &LlmArgs, file: &FileSettings, env: Env<'_>) -> Result<Sett
         Some(var) => env(var),
         None => env("MSAFORGE_LLM_API_KEY").or_else(|| env("OPENAI_API_KEY")),
     }
-    .map(ApiKey::new)
+    .map(Secret::new)
     .unwrap_or_default();
     if provider.needs_key() && api_key.is_empty() {
         return Err(DesignError::MissingKey {
@@ -290,16 +127,48 @@ pub fn resolve(args: &LlmArgs, file: &FileSettings, env: Env<'_>) -> Result<Sett
             var: key_var.unwrap_or_else(|| "MSAFORGE_LLM_API_KEY".into()),
         });
     }
+    let mut secrets: Vec<Secret> = url_password(&base_url).into_iter().collect();
+    let redact_vars = args
+        .redact_env
+        .iter()
+        .chain(file.redact_env.iter().flatten());
+    for var in redact_vars {
+        match env(var) {
+            Some(value) => secrets.push(Secret::new(value)),
+            None => {
+                return Err(DesignError::BadSetting(format!(
+                    "--redact-env names ${var}, which is not set"
+                )));
+            }
+        }
+    }
     let rounds = args.rounds.or(file.rounds).unwrap_or(3);
     if rounds == 0 {
         return Err(DesignError::BadSetting(
             "--rounds must be at least 1".into(),
         ));
     }
-    let timeout = args.timeout.or(file.timeout).unwrap_or(300);
-    if timeout == 0 {
+    let seconds =
+        |flag: Option<u64>, file: Option<u64>, name: &str, default: Duration| match flag.or(file) {
+            Some(0) => Err(DesignError::BadSetting(format!(
+                "--{name} must be at least 1 second"
+            ))),
+            Some(s) => Ok(Duration::from_secs(s)),
+            None => Ok(default),
+        };
+    let timeout = seconds(args.timeout, file.timeout, "timeout", TOTAL_TIMEOUT)?;
+    let idle_timeout = seconds(
+        args.idle_timeout,
+        file.idle_timeout,
+        "idle-timeout",
+        provider.idle_timeout(),
+    )?
+    .min(timeout);
+    let context = args.context.or(file.context).or_else(|| provider.context());
+    if context.is_some_and(|c| c < 1024) {
         return Err(DesignError::BadSetting(
-            "--timeout must be at least 1 second".into(),
+            "--context must be at least 1024 tokens: a design prompt alone is several thousand"
+                .into(),
         ));
     }
     Ok(Settings {
@@ -307,22 +176,39 @@ pub fn resolve(args: &LlmArgs, file: &FileSettings, env: Env<'_>) -> Result<Sett
         base_url: base_url.trim_end_matches('/').to_owned(),
         model,
         api_key,
+        secrets,
         temperature: args.temperature.or(file.temperature).unwrap_or(0.0),
         max_tokens: args.max_tokens.or(file.max_tokens).unwrap_or(8192),
-        timeout: Duration::from_secs(timeout),
+        context,
+        idle_timeout,
+        timeout,
         rounds,
         format_mode: args
             .format_mode
             .or(file.format_mode)
             .unwrap_or_else(|| provider.default_format()),
         schema_in_prompt: provider.schema_in_prompt(),
-        stream: args.stream || file.stream.unwrap_or(false),
+        stream: !args.no_stream && file.stream.unwrap_or(true),
         fold_system: args.fold_system || file.fold_system.unwrap_or_else(|| provider.fold_system()),
+        ca_cert: args
+            .ca_cert
+            .clone()
+            .or_else(|| env("MSAFORGE_LLM_CA_CERT").map(PathBuf::from))
+            .or_else(|| file.ca_cert.clone()),
         api_version: file
             .api_version
             .clone()
             .unwrap_or_else(|| "2024-10-21".into()),
     })
+}
+
+/// The password of `https://user:password@host/v1`, a secret like the key.
+fn url_password(url: &str) -> Option<Secret> {
+    let rest = url.split_once("://")?.1;
+    let authority = rest.split('/').next()?;
+    let (userinfo, _) = authority.rsplit_once('@')?;
+    let (_, password) = userinfo.split_once(':')?;
+    (!password.is_empty()).then(|| Secret::new(password.to_owned()))
 }
 
 #[cfg(test)]
@@ -397,6 +283,14 @@ mod tests {
             resolve(&LlmArgs::default(), &FileSettings::default(), &none),
             Err(DesignError::NotConfigured)
         ));
+        let ollama = LlmArgs {
+            provider: Some(Provider::Ollama),
+            ..LlmArgs::default()
+        };
+        assert!(matches!(
+            resolve(&ollama, &FileSettings::default(), &none),
+            Err(DesignError::MissingModel { provider: "ollama" })
+        ));
         let args = LlmArgs {
             model: Some("gpt-x".into()),
             ..LlmArgs::default()
@@ -421,13 +315,48 @@ mod tests {
     }
 
     #[test]
-    fn settings_file_is_toml() {
-        let root: FileRoot = toml::from_str(
-            "[llm]\nprovider = \"vllm\"\nmodel = \"qwen\"\nformat_mode = \"prompt\"\nmax_tokens = 512\n",
-        )
-        .expect("parses");
-        assert_eq!(root.llm.provider, Some(Provider::Vllm));
-        assert_eq!(root.llm.format_mode, Some(FormatMode::Prompt));
-        assert!(toml::from_str::<FileRoot>("[llm]\napi_key = \"x\"\n").is_err());
+    fn secrets_and_preset_timeouts() {
+        let env = env_of(&[
+            ("CORP_TOKEN", "tok-secret-99"),
+            ("MSAFORGE_LLM_CA_CERT", "/etc/ca.pem"),
+        ]);
+        let args = LlmArgs {
+            provider: Some(Provider::Vllm),
+            base_url: Some("https://me:pa55word@gpu-box/v1".into()),
+            model: Some("m".into()),
+            redact_env: vec!["CORP_TOKEN".into()],
+            ..LlmArgs::default()
+        };
+        let s = resolve(&args, &FileSettings::default(), &env).expect("resolves");
+        let shown: Vec<&str> = s.secrets.iter().map(Secret::expose).collect();
+        assert_eq!(shown, ["pa55word", "tok-secret-99"]);
+        assert!(!format!("{s:?}").contains("pa55word"));
+        assert_eq!(
+            s.ca_cert.as_deref(),
+            Some(std::path::Path::new("/etc/ca.pem"))
+        );
+        assert_eq!((s.idle_timeout.as_secs(), s.timeout.as_secs()), (600, 3600));
+        assert_eq!(s.context, Some(16_384));
+        assert!(s.stream);
+        let missing = LlmArgs {
+            redact_env: vec!["UNSET".into()],
+            ..args.clone()
+        };
+        assert!(matches!(
+            resolve(&missing, &FileSettings::default(), &env),
+            Err(DesignError::BadSetting(_))
+        ));
+        let hosted = LlmArgs {
+            provider: Some(Provider::Openai),
+            idle_timeout: Some(5000),
+            timeout: Some(60),
+            no_stream: true,
+            ..args
+        };
+        let env = env_of(&[("OPENAI_API_KEY", "k"), ("CORP_TOKEN", "t")]);
+        let s = resolve(&hosted, &FileSettings::default(), &env).expect("resolves");
+        assert_eq!(s.idle_timeout.as_secs(), 60, "never longer than the total");
+        assert_eq!(s.context, None);
+        assert!(!s.stream);
     }
 }

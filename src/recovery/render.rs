@@ -36,7 +36,8 @@ fn width(s: &str) -> usize {
         .sum()
 }
 
-fn table(rows: &[Vec<String>]) -> String {
+/// Rows as aligned columns (two spaces apart, wide characters counted twice); also `metrics`.
+pub fn table(rows: &[Vec<String>]) -> String {
     let columns = rows.first().map_or(0, Vec::len);
     let widths: Vec<usize> = (0..columns)
         .map(|k| rows.iter().map(|r| width(&r[k])).max().unwrap_or(0))

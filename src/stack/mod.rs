@@ -44,6 +44,32 @@ pub struct StackDef {
     pub tracing_env: Option<TracingEnv>,
     /// How its services' migration tool names the files of `services/<ctx>/migrations/`.
     pub migrations: crate::migrate::Naming,
+    /// What its services read and need in a Kubernetes pod beyond the shared settings.
+    pub runtime: Runtime,
+}
+
+/// A stack's own settings in Kubernetes (the ConfigMap next to each of its services) and the
+/// resources of one of its containers. The OTLP endpoint is not here: it is
+/// `OTEL_EXPORTER_OTLP_ENDPOINT` unless the stack has a [`TracingEnv`].
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct Runtime {
+    /// Variables only this stack's services read, with their values.
+    pub env: &'static [Setting],
+    /// Memory of one container in MiB, requested and limited alike: the pod gets what it may use,
+    /// so the scheduler never overcommits it and the kernel never OOM-kills it for using it.
+    pub memory_mib: u32,
+    /// CPU requested in millicores (the limit is one core).
+    pub cpu_millis: u32,
+    /// How the memory is spent, for the generated deploy/k8s/README.md.
+    pub memory_note: &'static str,
+}
+
+/// One environment variable a stack reads, its value and why it is set.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct Setting {
+    pub name: &'static str,
+    pub value: &'static str,
+    pub why: &'static str,
 }
 
 /// How a stack's services are built from the output directory.

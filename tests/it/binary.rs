@@ -182,6 +182,11 @@ pub struct Running {
 }
 
 impl Running {
+    /// The process id, for sending it a signal.
+    pub fn id(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Its exit status if it has finished, without waiting.
     pub fn try_wait(&mut self) -> Option<ExitStatus> {
         self.child.try_wait().expect("msaforge's status")

@@ -323,6 +323,7 @@ fn man_pages_cover_every_command_and_are_deterministic() {
         "design",
         "new",
         "dr",
+        "metrics",
         "schema",
         "explain",
         "completions",

@@ -29,6 +29,14 @@ pub fn passing_spec() -> Value {
     spec
 }
 
+/// A script whose first answer fails `check` (MSA106) and whose second passes.
+pub fn fixed_in_round_two() -> Vec<Reply> {
+    vec![
+        Reply::Chat(failing_spec().to_string()),
+        Reply::Chat(passing_spec().to_string()),
+    ]
+}
+
 /// A run in a fresh directory: the directory (kept until the run is dropped) and the output.
 pub struct Run {
     pub dir: tempfile::TempDir,
@@ -52,6 +60,26 @@ impl Run {
     pub fn report(&self) -> Value {
         serde_json::from_str(&self.read("report.json")).expect("report JSON")
     }
+
+    /// Asserts that standard error says each of `texts`; shows all the run said otherwise.
+    #[track_caller]
+    pub fn says(&self, texts: &[&str]) -> &Self {
+        let stderr = self.stderr();
+        for text in texts {
+            assert!(stderr.contains(text), "no {text:?} in\n{}", self.text());
+        }
+        self
+    }
+
+    /// The rejected file (`spec.rejected.yaml`), asserted to hold each of `texts`.
+    #[track_caller]
+    pub fn kept(&self, texts: &[&str]) -> String {
+        let rejected = self.read("spec.rejected.yaml");
+        for text in texts {
+            assert!(rejected.contains(text), "no {text:?} in\n{rejected}");
+        }
+        rejected
+    }
 }
 
 /// Runs `cmd` in a fresh directory holding `brief.md`, the brief on standard input too (for
@@ -63,26 +91,26 @@ pub fn with_brief(cmd: Msaforge) -> Run {
     Run { dir, out }
 }
 
-/// `design brief.md -o spec.yaml` against `server` with the llamacpp preset.
+/// `design brief.md -o spec.yaml --provider llamacpp` against the endpoint at `url`.
+pub fn design_command(url: &str, model: &str) -> Msaforge {
+    Msaforge::new()
+        .args(["design", "brief.md", "-o", "spec.yaml"])
+        .args([
+            "--provider",
+            "llamacpp",
+            "--base-url",
+            url,
+            "--model",
+            model,
+        ])
+}
+
+/// `design_command` against `server`, with the key set and a `--report`, in a fresh directory.
 pub fn design(server: &Server, extra: &[&str]) -> Run {
-    let mut args = vec![
-        "design",
-        "brief.md",
-        "-o",
-        "spec.yaml",
-        "--provider",
-        "llamacpp",
-        "--base-url",
-        &server.url,
-        "--model",
-        "scripted",
-        "--report",
-        "report.json",
-    ];
-    args.extend_from_slice(extra);
     with_brief(
-        Msaforge::new()
-            .args(args)
+        design_command(&server.url, "scripted")
+            .args(["--report", "report.json"])
+            .args(extra)
             .env("MSAFORGE_LLM_API_KEY", SECRET),
     )
 }
@@ -100,17 +128,11 @@ fn unauthorized_explains_the_key_and_never_shows_it() {
     )]);
     let run = design(&server, &[]);
     run.code(msaforge::exit::LLM_FAILED);
-    assert!(
-        run.stderr().contains("refused the API key (HTTP 401)"),
-        "{}",
-        run.stderr()
-    );
-    assert!(
-        run.stderr().contains("MSAFORGE_LLM_API_KEY"),
-        "{}",
-        run.stderr()
-    );
-    assert!(run.stderr().contains("[redacted]"), "{}", run.stderr());
+    run.says(&[
+        "refused the API key (HTTP 401)",
+        "MSAFORGE_LLM_API_KEY",
+        "[redacted]",
+    ]);
     assert_nothing_written(&run);
     assert!(!run.path("spec.rejected.yaml").exists());
 }
@@ -123,12 +145,7 @@ fn unknown_model_is_named() {
     )]);
     let run = design(&server, &[]);
     run.code(msaforge::exit::LLM_FAILED);
-    assert!(
-        run.stderr().contains("does not know model `scripted`"),
-        "{}",
-        run.stderr()
-    );
-    assert!(run.stderr().contains("--model"), "{}", run.stderr());
+    run.says(&["does not know model `scripted`", "--model"]);
     assert_nothing_written(&run);
 }
 
@@ -171,27 +188,30 @@ fn server_errors_are_retried_a_bounded_number_of_times() {
     let server = Server::start(vec![Reply::Status(500, "down"); 10]);
     let run = design(&server, &[]);
     run.code(msaforge::exit::LLM_FAILED);
-    assert!(
-        run.stderr()
-            .contains("kept failing (HTTP 500) after 4 attempts"),
-        "{}",
-        run.stderr()
-    );
+    run.says(&["kept failing (HTTP 500) after 4 attempts"]);
     assert_eq!(server.requests().len(), 4);
     assert_nothing_written(&run);
 }
 
 #[test]
-fn a_hang_past_the_timeout_is_reported() {
+fn a_hang_past_the_timeouts_is_reported() {
+    // Whole answers: the total limit.
     let server = Server::start(vec![Reply::Hang(Duration::from_secs(5))]);
-    let run = design(&server, &["--timeout", "1"]);
+    let run = design(&server, &["--no-stream", "--timeout", "1"]);
     run.code(msaforge::exit::LLM_FAILED);
-    assert!(
-        run.stderr().contains("no answer from the LLM within 1 s"),
-        "{}",
-        run.stderr()
+    run.says(&["the answer took longer than 1 s", "--timeout"]);
+    assert_nothing_written(&run);
+    // Streamed (the default): nothing at all within the idle timeout.
+    let server = Server::start(vec![Reply::Hang(Duration::from_secs(5))]);
+    let run = design(&server, &["--idle-timeout", "1"]);
+    run.code(msaforge::exit::LLM_FAILED);
+    run.says(&["the LLM sent nothing for 1 s", "--idle-timeout"]);
+    assert_eq!(
+        server.requests().len(),
+        1,
+        "a silent server is not asked again"
     );
-    assert!(run.stderr().contains("--timeout"));
+    assert_eq!(run.report()["error"]["code"], "msaforge::llm::timeout");
     assert_nothing_written(&run);
 }
 
@@ -200,12 +220,7 @@ fn a_refusal_is_reported() {
     let server = Server::start(vec![Reply::Refusal("I can't help with that.")]);
     let run = design(&server, &[]);
     run.code(msaforge::exit::LLM_FAILED);
-    assert!(
-        run.stderr()
-            .contains("the model refused to answer: I can't help with that."),
-        "{}",
-        run.stderr()
-    );
+    run.says(&["the model refused to answer: I can't help with that."]);
     assert_nothing_written(&run);
 }
 
@@ -214,12 +229,7 @@ fn an_empty_answer_is_a_failed_round() {
     let server = Server::start(vec![Reply::Chat(String::new())]);
     let run = design(&server, &["--rounds", "1"]);
     run.code(msaforge::exit::DESIGN_REJECTED);
-    assert!(
-        run.stderr()
-            .contains("error empty at (answer): the answer is empty"),
-        "{}",
-        run.stderr()
-    );
+    run.says(&["error empty at (answer): the answer is empty"]);
 }
 
 #[test]
@@ -242,12 +252,7 @@ fn an_unreachable_endpoint_is_reported() {
         "m",
     ]));
     run.code(msaforge::exit::LLM_FAILED);
-    assert!(
-        run.stderr()
-            .contains(&format!("cannot reach the LLM endpoint at {url}")),
-        "{}",
-        run.stderr()
-    );
+    run.says(&[&format!("cannot reach the LLM endpoint at {url}")]);
 }
 
 #[test]
@@ -256,18 +261,9 @@ fn a_truncated_answer_is_rejected_with_the_reason() {
     let server = Server::start(vec![Reply::Truncated(cut.clone())]);
     let run = design(&server, &["--rounds", "1"]);
     run.code(msaforge::exit::DESIGN_REJECTED);
-    assert!(
-        run.stderr()
-            .contains("cut off at the token limit: raise --max-tokens"),
-        "{}",
-        run.stderr()
-    );
+    run.says(&["cut off at the token limit: raise --max-tokens"]);
     assert_nothing_written(&run);
-    let rejected = run.read("spec.rejected.yaml");
-    assert!(
-        rejected.contains("error truncated at (answer)"),
-        "{rejected}"
-    );
+    let rejected = run.kept(&["error truncated at (answer)"]);
     assert!(rejected.ends_with(&format!("# ---\n{cut}\n")), "{rejected}");
     assert_eq!(run.report()["outcome"], "rejected");
 }

@@ -63,8 +63,8 @@ fn merged_edits(tmp: &Path) -> (PathBuf, [PathBuf; 3]) {
     );
     edit(
         out.join("gateway/nginx.conf"),
-        "worker_connections 1024;",
         "worker_connections 4096;",
+        "worker_connections 8192;",
     );
     generate(&s2, &out, &[]).code(0);
     (out, [s1, s2, s3])
@@ -103,7 +103,7 @@ fn missing_merge_bases_turn_edits_into_conflicts_not_losses() {
         o.text()
     );
     assert!(read(out.join("README.md")).contains("> Team notes."));
-    assert!(read(out.join("gateway/nginx.conf")).contains("worker_connections 4096;"));
+    assert!(read(out.join("gateway/nginx.conf")).contains("worker_connections 8192;"));
     assert!(read(out.join("README.md")).contains("<<<<<<< yours"));
     // keep-mine keeps the user's files as they are.
     let readme = read(keep.join("README.md"));
@@ -130,7 +130,7 @@ fn a_merge_base_that_does_not_match_the_lock_is_not_trusted() {
     );
     assert!(shown.contains("merge base(s)"), "{shown}");
     generate_as_planned(&s3, &out, &[]).code(4);
-    assert!(read(out.join("gateway/nginx.conf")).contains("worker_connections 4096;"));
+    assert!(read(out.join("gateway/nginx.conf")).contains("worker_connections 8192;"));
 
     // A base that is a directory: refused by plan and generate alike, nothing written.
     let base = out.join(".msaforge/base/compose.yaml");

@@ -45,8 +45,8 @@ fn hand_edits_survive_spec_changes_and_the_workspace_still_builds() {
     let deployment = out.join("deploy/k8s/base/placement/deployment.yaml");
     edit(
         &deployment,
-        "limits: { cpu: \"1\", memory: 512Mi }",
-        "limits: { cpu: \"2\", memory: 1Gi }",
+        "limits: { cpu: 1000m, memory: 256Mi, ephemeral-storage: 256Mi }",
+        "limits: { cpu: 2000m, memory: 1Gi, ephemeral-storage: 256Mi }",
     );
     edit(
         out.join("README.md"),
@@ -76,7 +76,9 @@ fn hand_edits_survive_spec_changes_and_the_workspace_still_builds() {
     assert!(nginx.contains("worker_connections 8192;"));
     assert!(nginx.contains("reading-room"), "new routes merged in");
     assert!(read(out.join("README.md")).contains("Team notes"));
-    assert!(read(&deployment).contains("limits: { cpu: \"2\", memory: 1Gi }"));
+    assert!(
+        read(&deployment).contains("limits: { cpu: 2000m, memory: 1Gi, ephemeral-storage: 256Mi }")
+    );
     assert!(
         out.join("deploy/k8s/base/reading-room/deployment.yaml")
             .is_file()

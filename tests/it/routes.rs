@@ -75,6 +75,14 @@ fn route_matches(dir: &Path) -> Vec<(String, Match)> {
                 .unwrap_or_default()
                 .to_owned();
             for rule in value["spec"]["rules"].as_array().expect("rules") {
+                // A rule with no backend reaches no service: the HTTP listener's redirect to
+                // HTTPS (`https-redirect.yaml`) answers every request itself.
+                let redirects = rule["filters"]
+                    .as_array()
+                    .is_some_and(|f| f.iter().any(|f| f["type"] == "RequestRedirect"));
+                if redirects && rule["backendRefs"].as_array().is_none_or(Vec::is_empty) {
+                    continue;
+                }
                 // A rule without matches matches every request (a prefix match of `/`).
                 let Some(matches) = rule["matches"].as_array() else {
                     out.push((

@@ -17,18 +17,20 @@ use crate::validate::{EXAMPLES, ROOT, files, generated, have, run};
 const KUBERNETES_VERSION: &str = "1.35.0";
 
 /// Core API groups kubernetes-validate knows; anything else is a custom resource.
-const CORE: [&str; 5] = [
+const CORE: [&str; 6] = [
     "v1",
     "apps/v1",
     "autoscaling/v2",
     "policy/v1",
     "networking.k8s.io/v1",
+    "scheduling.k8s.io/v1",
 ];
 
 /// The checkov checks the templates skip, each with its reason next to the resource: image digests
-/// (pinned at release), credentials in environment variables (from Secret references), and the
-/// Dockerfile HEALTHCHECK (Kubernetes probes instead; distroless has no client). Any other skip fails.
-const ACCEPTED_SKIPS: [&str; 3] = ["CKV_K8S_43", "CKV_K8S_35", "CKV_DOCKER_2"];
+/// (pinned at release), credentials in environment variables (from Secret references), the
+/// Dockerfile HEALTHCHECK (Kubernetes probes instead; distroless has no client), and pull policy
+/// `Always` (`IfNotPresent`: the DR site must start pods without its registry). Any other skip fails.
+const ACCEPTED_SKIPS: [&str; 4] = ["CKV_K8S_43", "CKV_K8S_35", "CKV_DOCKER_2", "CKV_K8S_15"];
 
 /// `apiVersion/kind` -> the schema file in tests/schemas/crd.
 const CRDS: [(&str, &str); 6] = [
@@ -216,8 +218,8 @@ fn checkov_finds_no_failed_check() {
     }
 }
 
-/// `kustomize build` of an overlay, each resource written to its own file under `out`.
-fn build(overlay: &Path, out: &Path) -> Vec<PathBuf> {
+/// The output of `kustomize build` of an overlay.
+pub(crate) fn kustomize(overlay: &Path) -> String {
     let result = Command::new("kustomize")
         .arg("build")
         .arg(overlay)
@@ -229,7 +231,12 @@ fn build(overlay: &Path, out: &Path) -> Vec<PathBuf> {
         overlay.display(),
         String::from_utf8_lossy(&result.stderr)
     );
-    let text = String::from_utf8(result.stdout).expect("utf-8");
+    String::from_utf8(result.stdout).expect("utf-8")
+}
+
+/// `kustomize build` of an overlay, each resource written to its own file under `out`.
+fn build(overlay: &Path, out: &Path) -> Vec<PathBuf> {
+    let text = kustomize(overlay);
     std::fs::create_dir_all(out).expect("mkdir");
     text.split("\n---\n")
         .enumerate()

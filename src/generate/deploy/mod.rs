@@ -5,19 +5,23 @@
 //! Pure data derived from the checked `Spec`; the numbers are msaforge's defaults, documented in
 //! `templates/README.md` and the generated `docs/dr/plan.md`. No rendering or writing here.
 
+mod durations;
+pub mod resources;
 mod routes;
 mod shutdown;
 
-use std::fmt::Write as _;
-
 use serde::Serialize;
 
+pub use durations::{cron, gateway_duration, interval_hours};
+use durations::{every, wait_timeout};
+pub use resources::{PriorityClass, Quota, Resources};
 pub use routes::{RouteMatch, RouteRule};
 pub use shutdown::Shutdown;
 
 use crate::recovery::{ContextPlan, Step};
 use crate::spec::Spec;
-use crate::spec::model::{Store, Strategy};
+use crate::spec::model::{Exposure, Store, Strategy};
+use resources::Workload;
 
 /// Namespace, sites and what the contexts' deployments have in common.
 #[derive(Debug, Serialize)]
@@ -26,6 +30,15 @@ pub struct DeployView {
     pub namespace: String,
     /// Image tag of the services (the generated workspace's version).
     pub image_tag: &'static str,
+    /// The registry every image comes from, the services' and the mirrored upstream ones
+    /// (placeholder): the DR site pulls nothing from the internet.
+    pub registry: &'static str,
+    /// The PriorityClasses of the grades in use, highest first.
+    pub priority_classes: Vec<PriorityClass>,
+    /// The namespace's ResourceQuota: every workload at its peak.
+    pub quota: Quota,
+    /// The LimitRange's default for a container that states no resources.
+    pub container_default: Resources,
     /// Days backups are kept (CNPG retention policy, Velero TTL).
     pub retention_days: u32,
     /// The recovery order: steps of contexts that can recover in parallel.
@@ -66,6 +79,10 @@ pub struct NetworkView {
 #[derive(Debug, Serialize)]
 pub struct GatewayDeploy {
     pub grade: u8,
+    pub priority_class: String,
+    pub resources: Resources,
+    /// `whenUnsatisfiable` of the zone spread: `DoNotSchedule` for grade 1.
+    pub zone_spread: &'static str,
     pub replicas: u32,
     pub max_replicas: u32,
     pub shutdown: Shutdown,
@@ -85,18 +102,27 @@ pub struct DeployContext {
     /// The DR plan row: grade, strategy, declared and effective RTO/RPO, recovery step.
     pub plan: ContextPlan,
     pub strategy: &'static str,
-    /// Deployment replicas in the primary site, and the HPA bounds.
+    /// The HPA's floor and ceiling (the Deployments carry no `replicas` of their own).
     pub replicas: u32,
     pub max_replicas: u32,
-    /// Deployment replicas in the DR site: the same for active-active, zero otherwise (scaled up by
-    /// the failover runbook).
+    /// Deployment replicas in the DR site before a disaster: the HPA's floor for active-active,
+    /// zero otherwise (held by overlays/dr-site; overlays/dr-failover hands them to the HPA).
     pub dr_replicas: u32,
     /// Database shape: `cnpg` (postgres), `statefulset` (mysql, mongodb, redis) or `none`.
     pub database: &'static str,
     pub db_name: String,
-    /// Database port and the image of a StatefulSet database.
+    /// Database port and the image of the database (fully qualified, from `registry`).
     pub db_port: u16,
-    pub db_image: &'static str,
+    pub db_image: String,
+    /// The service container's resources (from its stack) and a database instance's (by grade).
+    pub resources: Resources,
+    pub db_resources: Resources,
+    /// The StorageClass of its database volumes (a placeholder by grade).
+    pub storage_class: String,
+    /// Its PriorityClass (by grade) and the zone spread of its pods: `DoNotSchedule` for grade 1,
+    /// whose replicas must not share a zone, `ScheduleAnyway` otherwise.
+    pub priority_class: String,
+    pub zone_spread: &'static str,
     /// CNPG instances in each site (primary and, for replicated contexts, the replica cluster).
     pub db_instances: u32,
     /// Synchronous replicas inside a site (an RPO of zero needs one).
@@ -125,6 +151,18 @@ pub struct DeployContext {
 /// Backups are kept this long whatever the grade (msaforge's default, from the platform notes).
 pub const RETENTION_DAYS: u32 = 30;
 
+/// The registry placeholder of every image.
+pub const REGISTRY: &str = "registry.example.invalid";
+
+/// The zone spread of a grade's pods.
+fn zone_spread(grade: u8) -> &'static str {
+    if grade == 1 {
+        "DoNotSchedule"
+    } else {
+        "ScheduleAnyway"
+    }
+}
+
 /// The system's deployment view; `contexts` are the contexts' own (`context`), in spec order.
 pub fn view(spec: &Spec, order: Vec<Step>, contexts: &[&DeployContext]) -> DeployView {
     let index = |name: &String| spec.context_index(name);
@@ -134,13 +172,41 @@ pub fn view(spec: &Spec, order: Vec<Step>, contexts: &[&DeployContext]) -> Deplo
         .map_or(crate::recovery::DEFAULT_GRADE, |d| d.grade)
         .min(4);
     let (replicas, max_replicas) = replicas_of(grade);
+    let has_gateway = spec
+        .contexts
+        .iter()
+        .any(|c| c.operations.iter().any(|o| o.exposure == Exposure::Public));
+    let mut grades: Vec<u8> = contexts.iter().map(|c| c.plan.grade.min(4)).collect();
+    if has_gateway {
+        grades.push(grade);
+    }
+    grades.sort_unstable();
+    grades.dedup();
+    let mut workloads: Vec<Workload> = contexts.iter().flat_map(|c| c.workloads()).collect();
+    if has_gateway {
+        workloads.push(Workload {
+            resources: resources::GATEWAY,
+            pods: max_replicas + 1,
+            volumes: 0,
+        });
+    }
     DeployView {
         gateway: GatewayDeploy {
             grade,
+            priority_class: resources::priority_class(&spec.system.name, grade).name,
+            resources: resources::GATEWAY,
+            zone_spread: zone_spread(grade),
             replicas,
             max_replicas,
             shutdown: shutdown::gateway(spec),
         },
+        registry: REGISTRY,
+        priority_classes: grades
+            .iter()
+            .map(|&g| resources::priority_class(&spec.system.name, g))
+            .collect(),
+        quota: resources::quota(&workloads),
+        container_default: resources::CONTAINER_DEFAULT,
         network: NetworkView {
             pod_cidr: "10.0.0.0/8",
             proxy_namespace: spec.system.name.to_string(),
@@ -177,10 +243,10 @@ pub fn context(spec: &Spec, i: usize, row: ContextPlan, default_timeout_s: f64) 
     let (replicas, max_replicas) = replicas_of(grade);
     let replicated = c.data.store == Store::Postgres && strategy != Strategy::BackupRestore;
     let (database, db_port, db_image) = match c.data.store {
-        Store::Postgres => ("cnpg", 5432, ""),
-        Store::Mysql => ("statefulset", 3306, "mysql:8.4"),
-        Store::Mongodb => ("statefulset", 27017, "mongo:8.0"),
-        Store::Redis => ("statefulset", 6379, "redis:7.4-alpine"),
+        Store::Postgres => ("cnpg", 5432, "cloudnative-pg/postgresql:17"),
+        Store::Mysql => ("statefulset", 3306, "library/mysql:8.4"),
+        Store::Mongodb => ("statefulset", 27017, "library/mongo:8.0"),
+        Store::Redis => ("statefulset", 6379, "library/redis:7.4-alpine"),
         Store::None => ("none", 0, ""),
     };
     // Start minutes spread by context index so backups of one system do not all start at once.
@@ -201,7 +267,16 @@ pub fn context(spec: &Spec, i: usize, row: ContextPlan, default_timeout_s: f64) 
         database,
         db_name: c.data.database.clone(),
         db_port,
-        db_image,
+        db_image: if db_image.is_empty() {
+            String::new()
+        } else {
+            format!("{REGISTRY}/{db_image}")
+        },
+        resources: resources::service(&crate::stack::of(c.stack).runtime),
+        db_resources: resources::database(grade),
+        storage_class: resources::storage_class(grade),
+        priority_class: resources::priority_class(&spec.system.name, grade).name,
+        zone_spread: zone_spread(grade),
         db_instances: match grade {
             1 | 2 => 3,
             3 => 2,
@@ -223,6 +298,40 @@ pub fn context(spec: &Spec, i: usize, row: ContextPlan, default_timeout_s: f64) 
     }
 }
 
+impl DeployContext {
+    /// What the namespace's quota counts for this context: its service at the HPA's ceiling
+    /// plus a surge pod, and its database's instances (plus a CloudNativePG job pod).
+    fn workloads(&self) -> Vec<Workload> {
+        let service = Workload {
+            resources: self.resources,
+            pods: self.max_replicas + 1,
+            volumes: 0,
+        };
+        let database = match self.database {
+            "cnpg" => Some((self.db_instances + 1, self.db_instances)),
+            "statefulset" => Some((1, 1)),
+            _ => None,
+        };
+        let mut out = vec![service];
+        if let Some((pods, volumes)) = database {
+            out.push(Workload {
+                resources: self.db_resources,
+                pods,
+                volumes,
+            });
+        }
+        if self.database == "cnpg" {
+            // The Barman Cloud plugin's sidecar in each instance, sized by the LimitRange.
+            out.push(Workload {
+                resources: resources::CONTAINER_DEFAULT,
+                pods: self.db_instances,
+                volumes: 0,
+            });
+        }
+        out
+    }
+}
+
 /// Replicas in the primary site (the HPA's floor) and the HPA's ceiling, by grade (1-4).
 fn replicas_of(grade: u8) -> (u32, u32) {
     match grade {
@@ -230,98 +339,5 @@ fn replicas_of(grade: u8) -> (u32, u32) {
         2 => (2, 6),
         3 => (2, 4),
         _ => (1, 3),
-    }
-}
-
-/// The backup interval for an RPO: the longest of 1, 2, 3, 4, 6, 8, 12 or 24 hours that is not
-/// longer than the RPO (1 hour below that: finer recovery points need WAL archiving or replication).
-pub fn interval_hours(rpo_ms: u64) -> u32 {
-    const HOURS: [u32; 8] = [1, 2, 3, 4, 6, 8, 12, 24];
-    let rpo_hours = rpo_ms / 3_600_000;
-    HOURS
-        .iter()
-        .rev()
-        .copied()
-        .find(|&h| u64::from(h) <= rpo_hours)
-        .unwrap_or(1)
-}
-
-/// A cron line every `hours` hours at `minute` past (daily at 01:mm for 24): five fields, or six
-/// with a leading seconds field (CloudNativePG).
-pub fn cron(hours: u32, minute: usize, seconds: bool) -> String {
-    let hour = match hours {
-        24 => "1".to_owned(),
-        1 => "*".to_owned(),
-        h => format!("*/{h}"),
-    };
-    let line = format!("{minute} {hour} * * *");
-    if seconds { format!("0 {line}") } else { line }
-}
-
-fn every(hours: u32) -> String {
-    match hours {
-        24 => "daily".to_owned(),
-        1 => "hourly".to_owned(),
-        h => format!("every {h}h"),
-    }
-}
-
-/// A Go duration for `kubectl wait --timeout`: whole hours or minutes, at least `1m`.
-fn wait_timeout(ms: u64) -> String {
-    let minutes = (ms / 60_000).max(1);
-    if minutes.is_multiple_of(60) {
-        format!("{}h", minutes / 60)
-    } else {
-        format!("{minutes}m")
-    }
-}
-
-/// A Gateway API duration (`^([0-9]{1,5}(h|m|s|ms)){1,4}$`) for a timeout in seconds: `10s`,
-/// `2s500ms`, `1m40s500ms`; at least `1ms`.
-pub fn gateway_duration(seconds: f64) -> String {
-    let ms: u64 = format!("{:.0}", (seconds * 1000.0).max(1.0))
-        .parse()
-        .unwrap_or(1);
-    [
-        (ms / 3_600_000, "h"),
-        (ms / 60_000 % 60, "m"),
-        (ms / 1_000 % 60, "s"),
-        (ms % 1_000, "ms"),
-    ]
-    .iter()
-    .filter(|(n, _)| *n > 0)
-    .fold(String::new(), |mut out, (n, unit)| {
-        let _ = write!(out, "{n}{unit}");
-        out
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backup_intervals_follow_the_rpo() {
-        let h = 3_600_000;
-        assert_eq!(interval_hours(0), 1);
-        assert_eq!(interval_hours(15 * 60_000), 1);
-        assert_eq!(interval_hours(4 * h), 4);
-        assert_eq!(interval_hours(5 * h), 4);
-        assert_eq!(interval_hours(24 * h), 24);
-        assert_eq!(interval_hours(72 * h), 24);
-        assert_eq!(cron(24, 7, true), "0 7 1 * * *");
-        assert_eq!(cron(4, 0, false), "0 */4 * * *");
-        assert_eq!(cron(1, 14, false), "14 * * * *");
-        assert_eq!(wait_timeout(86_400_000), "24h");
-        assert_eq!(wait_timeout(0), "1m");
-    }
-
-    #[test]
-    fn gateway_durations_stay_in_the_allowed_form() {
-        assert_eq!(gateway_duration(10.0), "10s");
-        assert_eq!(gateway_duration(2.5), "2s500ms");
-        assert_eq!(gateway_duration(0.0), "1ms");
-        assert_eq!(gateway_duration(100.5), "1m40s500ms");
-        assert_eq!(gateway_duration(3600.0), "1h");
     }
 }

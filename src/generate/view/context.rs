@@ -12,7 +12,7 @@ use crate::generate::deploy::{self, DeployContext};
 use crate::recovery::ContextPlan;
 use crate::spec::Spec;
 use crate::stack::common::{self, PeerAddress};
-use crate::stack::{self, TracingEnv};
+use crate::stack::{self, Runtime, TracingEnv};
 
 #[derive(Debug, Serialize)]
 pub struct ContextView {
@@ -55,6 +55,8 @@ pub struct ContextView {
     pub run: String,
     /// The stack's own variable for the OTLP traces endpoint, if it has one.
     pub tracing_env: Option<TracingEnv>,
+    /// The stack's own settings in Kubernetes and its container's memory and CPU.
+    pub runtime: Runtime,
     /// Kubernetes and DR (see `generate::deploy`).
     pub deploy: DeployContext,
     /// Each stack's view under its key: this context's stack's, none for the others.
@@ -178,6 +180,7 @@ pub fn context(spec: &Spec, i: usize, plan: ContextPlan) -> ContextView {
         },
         run: (def.run)(&c.name),
         tracing_env: def.tracing_env,
+        runtime: def.runtime,
         deploy: deploy::context(spec, i, plan, default_timeout),
         stacks: stack::all()
             .map(|d| {

@@ -9,7 +9,7 @@ pub mod view;
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
-use super::{Build, NameKind, StackDef};
+use super::{Build, NameKind, Runtime, Setting, StackDef};
 use crate::spec::model::Stack;
 
 pub static STACK: StackDef = StackDef {
@@ -26,6 +26,34 @@ pub static STACK: StackDef = StackDef {
     run: |name| format!("./target/debug/{name}"),
     tracing_env: None,
     migrations: crate::migrate::Naming::Sqlx,
+    runtime: Runtime {
+        env: &[
+            Setting {
+                name: "RUST_LOG",
+                value: "info",
+                why: "tracing-subscriber's filter: the log level and per-crate levels",
+            },
+            Setting {
+                name: "OTEL_EXPORTER_OTLP_PROTOCOL",
+                value: "http/protobuf",
+                why: "the OpenTelemetry SDK exports over OTLP/HTTP (port 4318)",
+            },
+            Setting {
+                name: "OTEL_TRACES_SAMPLER",
+                value: "parentbased_traceidratio",
+                why: "follow the caller's sampling decision, else sample this ratio",
+            },
+            Setting {
+                name: "OTEL_TRACES_SAMPLER_ARG",
+                value: "1.0",
+                why: "every trace: lower it under load",
+            },
+        ],
+        memory_mib: 256,
+        cpu_millis: 100,
+        memory_note: "a Rust service has no heap to size: 256Mi covers the runtime, the \
+            connection pools and request buffers with room to spare",
+    },
 };
 
 /// Rust's keywords (2024 edition: strict, reserved, and the weak `union`). Sorted.

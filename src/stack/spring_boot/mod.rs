@@ -9,7 +9,7 @@ pub mod view;
 
 use heck::ToShoutySnakeCase;
 
-use super::{Build, NameKind, StackDef, TracingEnv};
+use super::{Build, NameKind, Runtime, Setting, StackDef, TracingEnv};
 use crate::spec::model::Stack;
 
 pub static STACK: StackDef = StackDef {
@@ -31,7 +31,40 @@ pub static STACK: StackDef = StackDef {
         why: "Spring Boot 3 reads its own variable, not OTEL_EXPORTER_OTLP_ENDPOINT.",
     }),
     migrations: crate::migrate::Naming::Flyway,
+    runtime: Runtime {
+        env: &[
+            Setting {
+                name: "LOGGING_LEVEL_ROOT",
+                value: "INFO",
+                why: "Spring Boot's root log level (logging.level.root)",
+            },
+            Setting {
+                name: "MANAGEMENT_TRACING_SAMPLING_PROBABILITY",
+                value: "1.0",
+                why: "Micrometer Tracing samples every trace: lower it under load",
+            },
+            Setting {
+                name: "JAVA_TOOL_OPTIONS",
+                value: JVM_OPTIONS,
+                why: "the JVM's heap and off-heap memory within the limit (k8s README)",
+            },
+        ],
+        memory_mib: MEMORY_MIB,
+        cpu_millis: 250,
+        memory_note: "limit 1024Mi = heap 512Mi (MaxRAMPercentage=50) + metaspace 128Mi + code \
+            cache 64Mi + direct buffers 32Mi + 230 thread stacks of 512KiB (Tomcat's 200 and the \
+            JVM's own: 115Mi) + 173Mi left for the GC, class data and native allocations",
+    },
 };
+
+/// Memory of a Spring Boot container (request and limit), MiB.
+const MEMORY_MIB: u32 = 1024;
+
+/// JVM options that keep a Spring Boot service inside [`MEMORY_MIB`]: the heap takes half the
+/// container's memory, and everything off the heap is capped (`tests::the_jvm_fits_its_limit`).
+pub const JVM_OPTIONS: &str = "-XX:MaxRAMPercentage=50 -XX:MaxMetaspaceSize=128m \
+    -XX:ReservedCodeCacheSize=64m -XX:MaxDirectMemorySize=32m -Xss512k \
+    -XX:+ExitOnOutOfMemoryError";
 
 /// Java's reserved keywords and literals (JLS 17, 3.9 and 3.10): no identifier and no package
 /// segment may be one. Sorted.
@@ -108,7 +141,42 @@ fn spell(kind: NameKind, name: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{KEYWORDS, RESTRICTED};
+    use super::{JVM_OPTIONS, KEYWORDS, MEMORY_MIB, RESTRICTED};
+
+    /// The value of one `-XX:Name=<n>m` or `-Xss<n>k` option, in KiB.
+    fn option_kib(name: &str) -> u64 {
+        let value = JVM_OPTIONS
+            .split_whitespace()
+            .find_map(|o| o.strip_prefix(name))
+            .unwrap_or_else(|| panic!("{name} is set in {JVM_OPTIONS}"));
+        let (n, unit) = value.split_at(value.len() - 1);
+        let n: u64 = n.parse().expect("a number");
+        match unit {
+            "m" => n * 1024,
+            "k" => n,
+            other => panic!("unit {other}"),
+        }
+    }
+
+    #[test]
+    fn the_jvm_fits_its_limit() {
+        let limit = u64::from(MEMORY_MIB) * 1024;
+        let heap_percent: u64 = JVM_OPTIONS
+            .split_whitespace()
+            .find_map(|o| o.strip_prefix("-XX:MaxRAMPercentage="))
+            .and_then(|p| p.parse().ok())
+            .expect("MaxRAMPercentage");
+        // Tomcat's 200 request threads, and ~30 of the JVM (GC, JIT, Micrometer, HikariCP).
+        let threads = 230;
+        let used = limit * heap_percent / 100
+            + option_kib("-XX:MaxMetaspaceSize=")
+            + option_kib("-XX:ReservedCodeCacheSize=")
+            + option_kib("-XX:MaxDirectMemorySize=")
+            + threads * option_kib("-Xss");
+        // At least an eighth of the limit stays for the GC's own structures, class data sharing
+        // and native allocations, which no flag caps.
+        assert!(used + limit / 8 <= limit, "{used} KiB of {limit} KiB");
+    }
 
     #[test]
     fn keywords_are_sorted_for_binary_search() {
