@@ -40,13 +40,14 @@ if [ "$(id -u)" = 0 ]; then
 fi
 
 echo "== generate and build (not timed)" >&2
-(cd "$ROOT" && cargo build -q --release --bin msaforge)
-"$ROOT/target/release/msaforge" generate "$ROOT/examples/civil-petition.yaml" -o "$WORK/system" >/dev/null
+(cd "$ROOT" && cargo build -q --bin msaforge)
+"$ROOT/target/debug/msaforge" generate "$ROOT/examples/civil-petition.yaml" -o "$WORK/system" >/dev/null
 (cd "$WORK/system" && CARGO_TARGET_DIR=$TARGET cargo build -q --release -p citizens)
 (cd "$WORK/system/services/petitions" && mvn -B -q package -DskipTests >"$WORK/mvn.log" 2>&1) \
     || { tail -40 "$WORK/mvn.log"; exit 1; }
 
 echo "== PostgreSQL" >&2
+chmod 755 "$WORK"
 mkdir -p "$WORK/pg"
 echo bench >"$WORK/pg/password"
 [ ${#as_owner[@]} -gt 0 ] && chown -R "$owner:$group" "$WORK/pg"

@@ -83,4 +83,4 @@ pub fn literal(text: &str) -> String {
 }
 
 #[cfg(test)]
-pub(crate) mod testing;
+mod testing;
