@@ -67,7 +67,7 @@ measure() {
     local name=$1 url=$2; shift 2
     local port db
     port=$(free_port)
-    db="bench_${name}_$RANDOM$RANDOM"
+    db="bench_${name//-/_}_$RANDOM$RANDOM"
     "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U bench -d postgres -qc "CREATE DATABASE $db"
     local start; start=$(now_ms)
     env PORT="$port" BIND_ADDR=127.0.0.1 OTEL_TRACES_EXPORTER=none \
