@@ -8,6 +8,7 @@
 //! complete. Nothing here renders, writes or builds findings: `generate` and `check` call in.
 
 pub mod common;
+pub mod sql;
 
 use crate::lang::Lang;
 use crate::spec::model::Stack;

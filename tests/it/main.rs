@@ -40,6 +40,7 @@ mod regenerate;
 mod regenerate_safety;
 mod routes;
 mod scripted;
+mod service_db;
 mod shapes;
 mod spring;
 mod spring_clients;

@@ -1,13 +1,17 @@
 //! The Spring Boot stack, for real: `mvn -B -q package` of every `spring-boot` service of the
 //! mixed-stack example `examples/civil-petition.yaml`, and one Spring Boot service (`petitions`)
-//! and one Rust service (`citizens`) started behind the real nginx, where a request that crosses
-//! from one to the other carries one trace id into both services' logs, health answers 200 and
-//! an unimplemented operation answers 501 with a problem body; and `petitions` stopped under load
-//! without a failed request (`drain`). The two services are built once per test process
+//! and one Rust service (`citizens`) started behind the real nginx against real PostgreSQL, where
+//! Flyway applies the migrations, a POSTed petition (stored with the generated repository) comes
+//! back from a GET that crosses from one service to the other and carries one trace id into both
+//! services' logs, health and readiness answer 200, readiness 503 while the database is stopped
+//! and 200 once it is back, an unimplemented operation answers 501 with a problem body, and a
+//! missing `DATABASE_URL` ends the service with one line; and `petitions` stopped under
+//! load without a failed request (`drain`). The two services are built once per test process
 //! (`civil_petition`).
 //!
 //! Skipped with a message when `mvn` or `java` is not on `PATH`, unless `MSAFORGE_JAVA_REQUIRED`
-//! is set (CI sets it); the end-to-end test also needs `nginx` (`MSAFORGE_E2E_REQUIRED`).
+//! is set (CI sets it); the end-to-end test also needs `nginx` (`MSAFORGE_E2E_REQUIRED`) and
+//! PostgreSQL (`MSAFORGE_DATA_REQUIRED`).
 //! Maven downloads what it needs on the first run into its local repository (`~/.m2`, or
 //! `MSAFORGE_MAVEN_REPO` when set), shared by every build.
 
@@ -21,8 +25,11 @@ use crate::binary::Msaforge;
 use crate::drain::{self, Drain, assert_drains};
 use crate::harness::{
     BUILD_TIMEOUT, GATEWAY, Processes, ROOT, assert_free, assert_not_implemented, build, generate,
-    get, json, keep_binaries, kept_dir, local, ports, required_tool, start_gateway, tail, wait_for,
+    get, json, keep_binaries, kept_dir, local, ports, post_json, required_tool, start_gateway,
+    tail, wait_for,
 };
+use crate::infra::Postgres;
+use crate::service_db::{TRICKY_PASSWORD, assert_ends_naming_database_url, owned_database};
 
 const EXAMPLE: &str = "civil-petition.yaml";
 /// The example's contexts in spec order with their local ports (`stack::common::BASE_PORT` + index).
@@ -31,7 +38,6 @@ const CITIZENS: (&str, u16) = ("citizens", 18_082);
 /// `tests/fixtures/e2e/PetitionsController.java`: the petitioner it looks up.
 const PETITIONER: &str = "5a0d7c3e-2f41-4b8e-9d6a-1c2b3e4f5a6b";
 const TRACE_ID: &str = "0af7651916cd43dd8448eb211c80319c";
-const PETITION_ID: &str = "9c1e5f2a-7b3d-4c8e-a1f0-2d3e4b5c6a7f";
 
 /// `mvn` and `java`, or `None` when the test is to be skipped.
 pub fn java_tools() -> Option<PathBuf> {
@@ -227,25 +233,60 @@ fn civil_petition(mvn: &Path) -> &'static Built {
     })
 }
 
-/// Starts `citizens` (Rust) and `petitions` (Spring Boot) on their local ports with only what
-/// they need: `PORT` and `CITIZENS_URL` keep their generated defaults. No collector runs here,
-/// so spans are not exported, and no drain delay when the test stops them (`petitions_env` may
-/// set one). Waits until both are healthy and ready.
-fn start_both(processes: &mut Processes, built: &Built, petitions_env: &[(&str, &str)]) {
-    let mut cmd = Command::new(&built.citizens);
-    cmd.env_clear()
-        .env("BIND_ADDR", "127.0.0.1")
-        .env("RUST_LOG", "info")
-        .env("OTEL_TRACES_EXPORTER", "none")
-        .env("SHUTDOWN_DELAY", "0s");
-    processes.start(CITIZENS.0, &mut cmd);
+/// `petitions`' jar with no `PORT`, `CITIZENS_URL` or `DATABASE_URL` of the test's environment.
+fn java(built: &Built) -> Command {
     let mut cmd = Command::new("java");
     cmd.arg("-jar")
         .arg(&built.jar)
         .env_remove("PORT")
         .env_remove("CITIZENS_URL")
-        .env("MANAGEMENT_OTLP_TRACING_EXPORT_ENABLED", "false")
+        .env_remove("DATABASE_URL")
+        .env("MANAGEMENT_OTLP_TRACING_EXPORT_ENABLED", "false");
+    cmd
+}
+
+/// Fresh databases of both services on one PostgreSQL: `citizens`' URL and `petitions`' JDBC URL
+/// (its role, `petitions_app`, has the tricky password).
+struct Databases {
+    citizens: String,
+    petitions: String,
+    petitions_db: String,
+}
+
+fn databases(pg: &Postgres) -> Databases {
+    let petitions_db = owned_database(pg, "petitions_app");
+    let citizens_db = pg.fresh_database("citizens");
+    Databases {
+        citizens: pg.url(&citizens_db),
+        petitions: format!("jdbc:postgresql://127.0.0.1:{}/{petitions_db}", pg.port()),
+        petitions_db,
+    }
+}
+
+/// Starts `citizens` (Rust) and `petitions` (Spring Boot) on their local ports with only what
+/// they need: `PORT` and `CITIZENS_URL` keep their generated defaults. No collector runs here,
+/// so spans are not exported, and no drain delay when the test stops them (`petitions_env` may
+/// set one). Waits until both are healthy and ready.
+fn start_both(
+    processes: &mut Processes,
+    built: &Built,
+    databases: &Databases,
+    petitions_env: &[(&str, &str)],
+) {
+    let mut cmd = Command::new(&built.citizens);
+    cmd.env_clear()
+        .env("BIND_ADDR", "127.0.0.1")
+        .env("RUST_LOG", "info")
+        .env("OTEL_TRACES_EXPORTER", "none")
         .env("SHUTDOWN_DELAY", "0s")
+        .env("DATABASE_URL", &databases.citizens);
+    processes.start(CITIZENS.0, &mut cmd);
+    // The role's password has `@`, `/`, `%` and `:`: given apart from the JDBC URL, as it is.
+    let mut cmd = java(built);
+    cmd.env("SHUTDOWN_DELAY", "0s")
+        .env("DATABASE_URL", &databases.petitions)
+        .env("DATABASE_USER", "petitions_app")
+        .env("DATABASE_PASSWORD", TRICKY_PASSWORD)
         .envs(petitions_env.iter().copied());
     processes.start(PETITIONS.0, &mut cmd);
     // Spring Boot answers 503 (liveness and readiness not yet published) between the start of
@@ -273,9 +314,15 @@ fn spring_and_rust_services_share_one_trace_through_the_gateway() {
     ) else {
         return;
     };
+    let Some(mut pg) = Postgres::start() else {
+        return;
+    };
     let _ports = ports();
     assert_free([GATEWAY.to_owned(), local(PETITIONS.1), local(CITIZENS.1)]);
     let built = civil_petition(&mvn);
+    assert_ends_naming_database_url(&mut java(built), "is not set", TRICKY_PASSWORD);
+    let databases = databases(&pg);
+    let petitions_db = &databases.petitions_db;
     let system = &built.system;
     let tmp = tempfile::Builder::new()
         .prefix("msaforge-spring-e2e-")
@@ -286,29 +333,62 @@ fn spring_and_rust_services_share_one_trace_through_the_gateway() {
         children: Vec::new(),
         logs: logs.clone(),
     };
-    start_both(&mut processes, built, &[]);
+    start_both(&mut processes, built, &databases, &[]);
     start_gateway(&mut processes, &nginx, system);
 
     // An operation of the Spring Boot service nobody implemented: 501 problem+json naming it.
     let reply = get(GATEWAY, "/api/v1/petitions", &[]).expect("gateway answers");
     assert_not_implemented(&reply, "listPetitions");
 
-    // Spring Boot -> Rust on the caller's trace.
+    // A petition stored with the generated repository (Flyway made its table).
+    let draft = serde_json::json!({
+        "citizenId": PETITIONER,
+        "category": "inquiry",
+        "subject": "Opening hours",
+        "content": "열람실 운영 시간",
+        "attachments": ["scan-1.pdf", "scan-2.pdf"],
+    });
+    let reply = post_json(GATEWAY, "/api/v1/petitions", &draft).expect("gateway answers");
+    assert_eq!(reply.status, 201, "{reply:?}");
+    let id = json(&reply)["id"].as_str().expect("an id").to_owned();
+    let row = pg.sql(
+        petitions_db,
+        &format!(
+            "SELECT category, status, attachments->>1, fee_krw FROM petitions WHERE id = '{id}'"
+        ),
+    );
+    assert_eq!(
+        row.trim(),
+        "inquiry|received|scan-2.pdf|1500.5000",
+        "the petition's row"
+    );
+
+    // Read back: Spring Boot -> Rust on the caller's trace.
     let traceparent = format!("00-{TRACE_ID}-b7ad6b7169203331-01");
     let reply = get(
         GATEWAY,
-        &format!("/api/v1/petitions/{PETITION_ID}"),
+        &format!("/api/v1/petitions/{id}"),
         &[("traceparent", &traceparent)],
     )
     .expect("gateway answers");
     assert_eq!(reply.status, 200, "{reply:?}");
     let petition = json(&reply);
-    assert_eq!(petition["id"], PETITION_ID, "{reply:?}");
+    assert_eq!(petition["id"], id.as_str(), "{reply:?}");
     assert_eq!(petition["citizenId"], PETITIONER, "{reply:?}");
-    assert_eq!(petition["content"], "asked by 김민원", "{reply:?}");
+    assert_eq!(petition["content"], "열람실 운영 시간", "{reply:?}");
+    assert_eq!(petition["category"], "inquiry", "{reply:?}");
     assert_eq!(petition["status"], "received", "{reply:?}");
     assert_eq!(petition["dueOn"], "2026-12-07", "{reply:?}");
-    assert!(petition.get("feeKrw").is_none(), "{reply:?}");
+    assert_eq!(
+        petition["feeKrw"], "1500.5000",
+        "NUMERIC(19,4) keeps 4 places: {reply:?}"
+    );
+    assert_eq!(petition["attachments"], draft["attachments"], "{reply:?}");
+    let received = petition["receivedAt"].as_str().unwrap_or_default();
+    assert!(
+        received.starts_with("2026-11-23T00:00"),
+        "09:00+09:00 comes back as the same instant in UTC: {reply:?}"
+    );
 
     let citizens_log = logs.join("citizens.stdout.log");
     wait_for(
@@ -336,7 +416,7 @@ fn spring_and_rust_services_share_one_trace_through_the_gateway() {
                 .collect();
             lines
                 .iter()
-                .any(|l| l.contains(&format!("GET /v1/petitions/{PETITION_ID} -> 200")))
+                .any(|l| l.contains(&format!("GET /v1/petitions/{id} -> 200")))
                 .then_some(lines)
         },
     );
@@ -344,6 +424,22 @@ fn spring_and_rust_services_share_one_trace_through_the_gateway() {
         lines.iter().any(|l| l.contains("petitioner")),
         "the controller's own log line carries the trace too: {lines:#?}"
     );
+
+    // Readiness includes the database: 503 while it is stopped, 200 once it is back.
+    pg.stop();
+    wait_for(&mut processes, "petitions /readyz 503", || {
+        get(&local(PETITIONS.1), "/readyz", &[])
+            .ok()
+            .filter(|r| r.status == 503)
+    });
+    pg.restart();
+    wait_for(&mut processes, "petitions /readyz 200 again", || {
+        get(&local(PETITIONS.1), "/readyz", &[])
+            .ok()
+            .filter(|r| r.status == 200)
+    });
+    let reply = get(GATEWAY, &format!("/api/v1/petitions/{id}"), &[]).expect("gateway answers");
+    assert_eq!(reply.status, 200, "back: {reply:?}");
 }
 
 /// `petitions` stopped with SIGTERM while clients keep calling `getPetition` (the fixture's, which
@@ -362,21 +458,38 @@ fn a_spring_boot_service_stops_without_failing_a_request() {
     {
         return; // the same tools as the other end-to-end test (it builds the same system)
     }
+    let Some(pg) = Postgres::shared() else {
+        return;
+    };
     let _ports = ports();
     assert_free([local(PETITIONS.1), local(CITIZENS.1)]);
     let built = civil_petition(&mvn);
     let (_logs, mut processes) = drain::processes("msaforge-spring-drain-");
-    start_both(&mut processes, built, &drain::ENV);
+    start_both(&mut processes, built, &databases(pg), &drain::ENV);
+    // A stored petition for the GETs (it reads the row and calls `citizens`).
+    let draft = serde_json::json!({
+        "citizenId": PETITIONER,
+        "category": "inquiry",
+        "subject": "주차",
+        "content": "문의",
+        "attachments": [],
+    });
+    let reply = post_json(&local(PETITIONS.1), "/v1/petitions", &draft).expect("petitions answers");
+    assert_eq!(reply.status, 201, "{reply:?}");
+    let id = json(&reply)["id"].as_str().expect("an id").to_owned();
     assert_drains(
         &mut processes,
         &Drain {
             name: PETITIONS.0,
             addr: local(PETITIONS.1),
-            get: &format!("/v1/petitions/{PETITION_ID}"),
+            get: &format!("/v1/petitions/{id}"),
+            // The slow POST is sent twice (before SIGTERM and in flight at the close): a body
+            // Spring rejects (400, an unknown category) answers the same both times, where a
+            // stored petition would be 201 and then 409.
             post: (
                 "/v1/petitions",
                 &format!(
-                    r#"{{"citizenId":"{PETITIONER}","category":"inquiry","subject":"주차","content":"문의","attachments":[]}}"#
+                    r#"{{"citizenId":"{PETITIONER}","category":"no-such-category","subject":"주차","content":"문의","attachments":[]}}"#
                 ),
             ),
         },

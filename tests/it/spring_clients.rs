@@ -1,6 +1,7 @@
 //! The generated Java clients under faults a real peer cannot produce on demand: two scripted
 //! HTTP peers on 127.0.0.1 stand in for `citizens` (answers too late) and `assignments` (answers
-//! 503), and the generated `petitions` Spring Boot service, with the e2e fixture controller,
+//! 503), and the generated `petitions` Spring Boot service (on the shared PostgreSQL: Flyway and
+//! readiness need it), with its fixture controller `PetitionsController.clients.java`,
 //! calls them. A GET times out after each of its 800 ms attempts and is retried twice (504); a
 //! POST is never retried (502); five failed calls in a row open its circuit (503, no request).
 //! A third scripted peer stands in for the OpenTelemetry collector (none runs here): the service
@@ -18,6 +19,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::harness::{Processes, ROOT, generate, get, json, local, post_json, wait_for};
+use crate::infra::{PASSWORD, Postgres, USER};
 use crate::spring::{java_tools, package};
 
 /// A scripted peer: counts the requests it reads, keeps their request lines, and answers each
@@ -133,6 +135,11 @@ fn java_clients_time_out_retry_idempotent_calls_and_open_their_circuit() {
     let Some(mvn) = java_tools() else {
         return;
     };
+    // Flyway's migrations and readiness need the service's database.
+    let Some(pg) = Postgres::shared() else {
+        return;
+    };
+    let database = pg.fresh_database("petitions");
     let tmp = tempfile::Builder::new()
         .prefix("msaforge-spring-clients-")
         .tempdir()
@@ -143,7 +150,7 @@ fn java_clients_time_out_retry_idempotent_calls_and_open_their_circuit() {
     generate("civil-petition.yaml", &system);
     let petitions = system.join("services/petitions");
     std::fs::copy(
-        Path::new(ROOT).join("tests/fixtures/e2e/PetitionsController.java"),
+        Path::new(ROOT).join("tests/fixtures/e2e/PetitionsController.clients.java"),
         petitions.join("src/main/java/kr/go/minwon/petitions/PetitionsController.java"),
     )
     .expect("fixture copied");
@@ -163,6 +170,12 @@ fn java_clients_time_out_retry_idempotent_calls_and_open_their_circuit() {
     cmd.arg("-jar")
         .arg(petitions.join("target/petitions.jar"))
         .env("PORT", port.to_string())
+        .env(
+            "DATABASE_URL",
+            format!("jdbc:postgresql://127.0.0.1:{}/{database}", pg.port()),
+        )
+        .env("DATABASE_USER", USER)
+        .env("DATABASE_PASSWORD", PASSWORD)
         .env("CITIZENS_URL", format!("http://{}", citizens.addr))
         .env("ASSIGNMENTS_URL", format!("http://{}", assignments.addr))
         .env("SHUTDOWN_DELAY", "0s")

@@ -3,6 +3,7 @@
 //! `view` spells the Rust names templates use (`ctx.rust`), `names` knows the names the generated
 //! Rust code cannot carry. Templates are in `templates/rust-axum/`.
 
+pub mod db;
 mod names;
 pub mod view;
 

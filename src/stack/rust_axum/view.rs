@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::spec::Spec;
 use crate::spec::recursion;
 use crate::spec::resolve::{Body, Context, Field, FieldType, Operation, Scalar};
+use super::db::{self, RustDbView};
 use crate::stack::common::{self, CallPolicy, Peer, PeerAddress, Record, Spelling};
 
 #[derive(Debug, Serialize)]
@@ -27,6 +28,8 @@ pub struct RustView {
     /// those of a context it calls.
     pub needs_uuid: bool,
     pub needs_chrono: bool,
+    /// The database it connects to (`db::RustDbView`), `None` without a store.
+    pub db: Option<RustDbView>,
 }
 
 /// A struct of a spec type or event, with the enums of its fields.
@@ -140,14 +143,21 @@ pub fn context(spec: &Spec, i: usize) -> RustView {
             .chain(c.publishes.iter().flat_map(|e| &e.fields))
             .chain(peer_types.flat_map(|p| p.types.iter().flat_map(|t| &t.fields)))
     };
+    let types = boxed(c, SPELLING.types(c));
+    let db = db::view(c, |t, f| {
+        let record = types.iter().find(|r| r.name == t)?;
+        let field = record.fields.iter().find(|x| x.name == f)?;
+        Some(field.rust_type.clone())
+    });
     RustView {
         crate_name: c.name.to_snake_case(),
-        types: boxed(c, SPELLING.types(c)),
+        types,
         events: SPELLING.events(c),
         operations: c.operations.iter().map(operation).collect(),
         clients: peers.iter().map(|p| client(spec, p)).collect(),
         needs_uuid: compiled().any(|f| f.ty.uses(Scalar::Uuid)),
         needs_chrono: compiled().any(|f| f.ty.uses(Scalar::Date) || f.ty.uses(Scalar::Datetime)),
+        db,
     }
 }
 

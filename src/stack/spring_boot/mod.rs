@@ -3,6 +3,7 @@
 //! `view` spells the Java names templates use (`ctx.java`), `names` knows the names the generated
 //! Java code cannot carry. Templates are in `templates/spring-boot/`.
 
+pub mod db;
 mod names;
 pub mod view;
 

@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::spec::Spec;
 use crate::spec::model::{Exposure, Method};
 use crate::spec::resolve::{Body, Field, FieldType, Operation, Scalar};
+use super::db::{self, JavaDbView};
 use crate::stack::common::{self, CallPolicy, Peer, PeerAddress, Record, Spelling};
 
 #[derive(Debug, Serialize)]
@@ -33,6 +34,8 @@ pub struct JavaView {
     pub operations: Vec<JavaOperationView>,
     /// One client per called context, in the order of first call.
     pub clients: Vec<JavaClientView>,
+    /// The database it connects to (`db::JavaDbView`), `None` without a store.
+    pub db: Option<JavaDbView>,
 }
 
 /// A record of a spec type or event, with the enums nested in it.
@@ -121,6 +124,12 @@ pub fn context(spec: &Spec, i: usize) -> JavaView {
     let c = &spec.contexts[i];
     let pascal = c.name.to_upper_camel_case();
     let package = c.java_package.clone();
+    let types = SPELLING.types(c);
+    let db = db::view(c, |t, f| {
+        let record = types.iter().find(|r| r.name == t)?;
+        let field = record.fields.iter().find(|x| x.name == f)?;
+        Some(field.java_type.clone())
+    });
     JavaView {
         package_dir: package.replace('.', "/"),
         package,
@@ -128,13 +137,14 @@ pub fn context(spec: &Spec, i: usize) -> JavaView {
         api: format!("{pascal}Api"),
         controller: format!("{pascal}Controller"),
         pascal,
-        types: SPELLING.types(c),
+        types,
         events: SPELLING.events(c),
         operations: c.operations.iter().map(operation).collect(),
         clients: common::peers(spec, c)
             .iter()
             .map(|p| client(spec, p))
             .collect(),
+        db,
     }
 }
 

@@ -26,6 +26,7 @@ mod process;
 mod prometheus;
 mod selftest;
 
+pub use database::{PASSWORD, USER};
 pub use kafka::{Kafka, Outgoing, Record};
 pub use mariadb::Mariadb;
 pub use postgres::Postgres;
