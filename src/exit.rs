@@ -19,6 +19,10 @@ pub const CONFLICTS: i32 = 4;
 /// Another msaforge run holds the output directory's lock (`.msaforge/run.lock`) and did not
 /// finish within the wait (`MSAFORGE_LOCK_WAIT`, 10 s by default); nothing was written. Run again.
 pub const BUSY: i32 = 5;
+/// `generate`/`plan`: a database migration would drop data or fail on the rows a table holds (a
+/// dropped table or column, a narrowing type change, a required column without a default);
+/// nothing was written. `--allow-destructive` writes it.
+pub const DESTRUCTIVE: i32 = 6;
 /// `design`/`new`: the LLM gave no spec without errors within the rounds; the last attempt is saved
 /// as `SPEC.rejected.yaml` with its findings.
 pub const DESIGN_REJECTED: i32 = 10;

@@ -14,6 +14,7 @@ pub mod digest;
 pub mod exit;
 pub mod generate;
 pub mod metrics;
+pub mod migrate;
 pub mod plan;
 pub mod recovery;
 pub mod spec;

@@ -25,6 +25,11 @@ pub struct Target {
     /// edited by hand; restore files you deleted.
     #[arg(long)]
     pub force: bool,
+    /// Write a database migration that drops a table or column, narrows a type or adds a required
+    /// column without a default (data would go, or the migration fails on a table holding rows);
+    /// without it such a change is refused with exit code 6.
+    #[arg(long)]
+    pub allow_destructive: bool,
     /// What to do with a file whose merge conflicts.
     #[arg(long, value_enum, default_value_t)]
     pub on_conflict: OnConflict,
@@ -49,6 +54,7 @@ impl Target {
     pub fn options(&self) -> generate::Options {
         generate::Options {
             templates: self.templates.clone(),
+            allow_destructive: self.allow_destructive,
         }
     }
 }

@@ -103,6 +103,7 @@ fn run_new(args: &Args, lang: Lang, reported: &mut bool) -> Result<i32, CmdError
     ));
     let options = crate::generate::Options {
         templates: args.templates.clone(),
+        allow_destructive: false,
     };
     // The directory holds the new spec already; `force` lets generate write next to it, but only
     // the first time: an output msaforge has written to before (it has `.msaforge/`, even without

@@ -5,6 +5,7 @@
 //! version give the same bytes. Nothing here prints: `cmd::generate` shows what `run` returns.
 
 pub mod deploy;
+pub mod migrations;
 pub mod templates;
 pub mod view;
 pub mod write;
@@ -24,6 +25,9 @@ use templates::{Each, Manifest, Source};
 pub struct Options {
     /// A directory of templates that replace the embedded ones (an SI firm's own standard).
     pub templates: Option<PathBuf>,
+    /// Write a database migration that drops data or fails on a table holding rows, instead of
+    /// refusing it.
+    pub allow_destructive: bool,
 }
 
 /// Everything that can go wrong while generating, apart from findings in the spec.
@@ -78,6 +82,32 @@ pub enum GenerateError {
         )
     )]
     NotOurs { dir: String },
+    #[error("{} change(s) of the database would lose data or fail on the rows it holds; nothing was written:\n  {}", risks.len(), risks.join("\n  "))]
+    #[diagnostic(
+        code(msaforge::destructive),
+        help(
+            "a renamed field or table is a dropped one and a new one. Keep the data: undo that change of the spec, or make a new required field optional. Or accept the loss: run again with --allow-destructive (back the database up first)"
+        )
+    )]
+    Destructive { risks: Vec<String> },
+    #[error(
+        "`{path}` is a migration msaforge wrote, but `.msaforge/migrations.json` has no history for context `{context}`"
+    )]
+    #[diagnostic(
+        code(msaforge::state),
+        help(
+            "restore .msaforge/migrations.json from version control: without it msaforge cannot know which schema the migrations produced, and would write them again (nothing was written)"
+        )
+    )]
+    HistoryLost { context: String, path: String },
+    #[error("{0}")]
+    #[diagnostic(
+        code(msaforge::refused),
+        help(
+            "migrations of one database do not run on another. Keep the store, or move the context's migrations directory and its entry in .msaforge/migrations.json away to start a new history (nothing was written)"
+        )
+    )]
+    StoreChanged(String),
     #[error(transparent)]
     #[diagnostic(transparent)]
     Plan(#[from] crate::plan::PlanError),
@@ -92,9 +122,11 @@ impl crate::exit::ExitCode for GenerateError {
             | GenerateError::Render { .. }
             | GenerateError::DuplicatePath { .. }
             | GenerateError::NotADirectory { .. } => crate::exit::USAGE,
-            GenerateError::UnsafePath { .. } | GenerateError::NotOurs { .. } => {
-                crate::exit::REFUSED
-            }
+            GenerateError::UnsafePath { .. }
+            | GenerateError::NotOurs { .. }
+            | GenerateError::HistoryLost { .. }
+            | GenerateError::StoreChanged(_) => crate::exit::REFUSED,
+            GenerateError::Destructive { .. } => crate::exit::DESTRUCTIVE,
             GenerateError::Plan(e) => crate::exit::ExitCode::exit_code(e),
         }
     }
@@ -199,6 +231,7 @@ pub fn stamp(spec: &Spec, options: &Options) -> Result<crate::plan::Stamp, Gener
         spec_hash: crate::digest::hash(spec_json.as_bytes()),
         spec_json,
         templates_hash: source.hash()?,
+        migrations_json: None,
     })
 }
 
@@ -212,9 +245,15 @@ pub fn plan(
     force: bool,
 ) -> Result<crate::plan::Plan, GenerateError> {
     write::check_target(out, force)?;
-    let (files, stamp) = (render(spec, options)?, stamp(spec, options)?);
+    let (mut files, mut stamp) = (render(spec, options)?, stamp(spec, options)?);
     let _shared = crate::plan::guard::shared(out)?;
-    Ok(crate::plan::make(files, out, stamp, force)?)
+    let migrations = migrations::prepare(spec, out, options.allow_destructive)?;
+    files.extend(migrations.files.iter().cloned());
+    stamp.migrations_json.clone_from(&migrations.history_json);
+    let mut plan = crate::plan::make(files, out, stamp, force)?;
+    migrations.check()?;
+    plan.migrations = migrations.planned;
+    Ok(plan)
 }
 
 /// Renders and writes the system: completes an interrupted earlier run first, then applies the
@@ -229,13 +268,19 @@ pub fn run(
     on_progress: &mut dyn FnMut(Progress),
 ) -> Result<Generated, GenerateError> {
     write::check_target(out, run.force)?;
-    let (files, stamp) = (render(spec, options)?, stamp(spec, options)?);
+    let (mut files, mut stamp) = (render(spec, options)?, stamp(spec, options)?);
     // One run at a time, from recovery to the lock file: released however this process ends.
     let _exclusive = crate::plan::guard::exclusive(out)?;
     if let Some(left) = crate::plan::apply::recover(out)? {
         on_progress(Progress::Recovered { left: &left });
     }
-    let plan = crate::plan::make(files, out, stamp, run.force)?;
+    // The migration history as the recovered run left it.
+    let migrations = migrations::prepare(spec, out, options.allow_destructive)?;
+    files.extend(migrations.files.iter().cloned());
+    stamp.migrations_json.clone_from(&migrations.history_json);
+    let mut plan = crate::plan::make(files, out, stamp, run.force)?;
+    migrations.check()?;
+    plan.migrations = migrations.planned;
     on_progress(Progress::Planned(&plan));
     let applied = crate::plan::apply::apply(&plan, run.on_conflict)?;
     Ok(Generated { plan, applied })

@@ -185,6 +185,11 @@ fn transaction<'a>(
             Cow::Borrowed(&plan.stamp.spec_json),
         ));
     }
+    if let Some(history) = &plan.stamp.migrations_json
+        && !matches!(lock::read_state(root, lock::MIGRATIONS)?, State::Text(t) if t == *history)
+    {
+        writes.push(state(lock::MIGRATIONS.to_owned(), Cow::Borrowed(history)));
+    }
     let new_lock = Lock {
         format: lock::FORMAT,
         msaforge: env!("CARGO_PKG_VERSION").to_owned(),

@@ -97,6 +97,7 @@ pub fn make(
         interrupted: apply::interrupted(out),
         lock,
         changes,
+        migrations: Vec::new(),
     };
     if let Some(root) = &root {
         apply::preflight(&plan, root)?;

@@ -102,7 +102,7 @@ fn validate(root: &Path, journal: &Journal) -> Result<(), String> {
             .strip_prefix(BASE_DIR)
             .and_then(|rest| rest.strip_prefix('/'))
             .is_some_and(is_output_path);
-        let state = base || dest == lock::LOCK || dest == lock::SPEC;
+        let state = base || dest == lock::LOCK || dest == lock::SPEC || dest == lock::MIGRATIONS;
         if !(is_output_path(dest) || base || (state && write)) {
             return Err(format!(
                 "`{dest}` is not a path msaforge writes (absolute, `..`, or msaforge's own files)"

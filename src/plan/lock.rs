@@ -23,6 +23,8 @@ pub use super::paths::STATE_DIR;
 pub const LOCK: &str = ".msaforge/lock.json";
 /// The checked spec that produced the output, as JSON.
 pub const SPEC: &str = ".msaforge/spec.json";
+/// The migration history (`migrate::history`): every migration written and the schema it left.
+pub const MIGRATIONS: &str = ".msaforge/migrations.json";
 /// Where merge bases live: `.msaforge/base/<path>`.
 pub const BASE_DIR: &str = ".msaforge/base";
 /// The lock format; bump when its meaning changes. Format 2 records the hash of every merge base;

@@ -13,6 +13,7 @@ pub mod guard;
 mod journal;
 pub mod lock;
 mod merge;
+pub mod migrations;
 mod paths;
 mod rendered;
 pub mod report;
@@ -149,6 +150,33 @@ impl Change {
     }
 }
 
+/// What the next run will see of an output's state: a file of `.msaforge/` (`relative`) and the
+/// paths the lock lists, an interrupted run's pending writes included. `None` and nothing for a
+/// directory that does not exist yet. A damaged state file is refused, not ignored.
+pub fn read_state(
+    out: &std::path::Path,
+    relative: &str,
+) -> Result<(Option<String>, Vec<String>), PlanError> {
+    let Ok(root) = out.canonicalize() else {
+        return Ok((None, Vec::new()));
+    };
+    let pending = txn::Pending::read(&root)?;
+    let text = match pending.state(&root, relative)? {
+        lock::State::Missing => None,
+        lock::State::Text(text) => Some(text),
+        lock::State::Damaged(detail) => {
+            return Err(PlanError::BadState {
+                path: relative.to_owned(),
+                detail,
+            });
+        }
+    };
+    let locked = lock::parse(&root, pending.state(&root, lock::LOCK)?)?
+        .map(|l| l.files.into_iter().map(|f| f.path).collect())
+        .unwrap_or_default();
+    Ok((text, locked))
+}
+
 /// Hashes that identify what produced an output.
 #[derive(Debug, Clone)]
 pub struct Stamp {
@@ -156,6 +184,8 @@ pub struct Stamp {
     pub spec_json: String,
     pub spec_hash: String,
     pub templates_hash: String,
+    /// The migration history to store as `.msaforge/migrations.json`, when there is one.
+    pub migrations_json: Option<String>,
 }
 
 /// A plan for one output directory.
@@ -169,6 +199,8 @@ pub struct Plan {
     pub changes: Vec<Change>,
     /// An earlier run was interrupted; `apply` completes it first.
     pub interrupted: bool,
+    /// The database migrations this run adds (their files are among `changes`).
+    pub migrations: Vec<crate::migrate::history::Planned>,
 }
 
 impl Plan {

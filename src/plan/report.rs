@@ -113,6 +113,7 @@ pub fn human(plan: &Plan, lang: Lang, verbose: bool) -> String {
     }
     out.push_str(&warnings(plan, lang));
     out.push_str(&files(plan, &[], lang, verbose));
+    out.push_str(&super::migrations::human(plan, lang));
     out
 }
 
@@ -259,6 +260,9 @@ struct JsonPlan<'a> {
     lost_bases: Vec<&'a str>,
     summary: std::collections::BTreeMap<&'static str, usize>,
     files: Vec<JsonFile<'a>>,
+    /// The database migrations the plan adds.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    migrations: Vec<super::migrations::JsonMigration<'a>>,
 }
 
 #[derive(Serialize)]
@@ -299,6 +303,7 @@ pub fn json(plan: &Plan) -> String {
                 conflicts: c.conflicts,
             })
             .collect(),
+        migrations: super::migrations::json(plan),
     };
     let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
     text.push('\n');

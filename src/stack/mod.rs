@@ -41,6 +41,8 @@ pub struct StackDef {
     /// The variable the stack's framework reads the OTLP traces endpoint from, when that is not
     /// `OTEL_EXPORTER_OTLP_ENDPOINT`.
     pub tracing_env: Option<TracingEnv>,
+    /// How its services' migration tool names the files of `services/<ctx>/migrations/`.
+    pub migrations: crate::migrate::Naming,
     /// What its services read and need in a Kubernetes pod beyond the shared settings.
     pub runtime: Runtime,
 }

@@ -3,7 +3,8 @@
 //! the generated client), `cargo build` of the generated workspace, every service started on its
 //! local port, a real nginx with the generated `gateway/nginx.local.conf` in front, and HTTP
 //! requests through it on 127.0.0.1: health, 501 problem+json, 404, and one trace id carried
-//! across both services into their JSON logs.
+//! across both services into their JSON logs; and `directory` stopped under load without a failed
+//! request (`drain`). The example is generated and built once per test process (`records_archive`).
 //!
 //! Skipped with a message when `nginx` is not on `PATH`, unless `MSAFORGE_E2E_REQUIRED` is set
 //! (CI sets it), in which case that is a failure. Environment:
@@ -11,12 +12,15 @@
 //!   directory under the system temp dir, kept between runs so dependencies build once);
 //! - `MSAFORGE_E2E_TEMPLATES`: a template directory passed to `generate --templates`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
+use std::time::Instant;
 
+use crate::drain::{self, Drain, assert_drains};
 use crate::harness::{
     GATEWAY, Processes, ROOT, assert_free, assert_not_implemented, build, generate, get, json,
-    local, ports, required_tool, start_gateway, wait_for,
+    keep_binaries, kept_dir, local, ports, required_tool, start_gateway, wait_for,
 };
 /// The example's contexts in spec order, with their local ports (`stack::common::BASE_PORT` + index):
 /// each service's default `PORT`, the port the gateway routes to, and the default peer URL.
@@ -31,53 +35,90 @@ const PLACED_BY: &str = "7d444840-9dc0-11d1-b245-5ffdce74fad2";
 const TRACE_ID: &str = "4bf92f3577b34da6a3ce929d0e0e4736";
 const RECORD_ID: &str = "0b7e3a1c-5d2f-4e8a-9c61-3f4d2a1b0c9e";
 
-#[test]
-fn generated_system_serves_through_the_gateway() {
-    let Some(nginx) = required_tool(
+/// records-archive, generated with the handlers of `tests/fixtures/e2e/` and built: the tree and
+/// a directory with its service binaries (kept apart from the shared target directory).
+struct Built {
+    system: PathBuf,
+    bin: PathBuf,
+}
+
+/// The example built once per test process; the caller holds `ports()` (the shared target
+/// directory).
+fn records_archive() -> &'static Built {
+    static BUILT: OnceLock<Built> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let started = Instant::now();
+        let dir = kept_dir("records-archive");
+        let (system, bin) = (dir.join("system"), dir.join("bin"));
+        let logs = dir.join("logs");
+        std::fs::create_dir_all(&bin).expect("bin dir");
+        std::fs::create_dir_all(&logs).expect("logs dir");
+        generate("records-archive.yaml", &system);
+        for (context, fixture) in [
+            ("placement", "placement_handlers.rs"),
+            ("directory", "directory_handlers.rs"),
+        ] {
+            std::fs::copy(
+                Path::new(ROOT).join("tests/fixtures/e2e").join(fixture),
+                system
+                    .join("services")
+                    .join(context)
+                    .join("src/handlers.rs"),
+            )
+            .expect("fixture copied over the generated handlers.rs");
+        }
+        let target = build(&system, &logs);
+        keep_binaries(&target, &SERVICES.map(|(name, _)| name), &bin);
+        eprintln!(
+            "e2e: records-archive generated and built in {:?}",
+            started.elapsed()
+        );
+        Built { system, bin }
+    })
+}
+
+/// `nginx`, or `None` when the test is to be skipped.
+fn nginx() -> Option<PathBuf> {
+    required_tool(
         "nginx",
         "MSAFORGE_E2E_REQUIRED",
         "Debian: apt-get install nginx-core",
-    ) else {
+    )
+}
+
+/// A service of the built example on its local port, with only what it needs: `PORT` and the
+/// peers' URLs keep their generated defaults; no drain delay when the test stops it.
+fn service(built: &Built, name: &str) -> Command {
+    let mut cmd = Command::new(built.bin.join(name));
+    cmd.env_clear()
+        .env("BIND_ADDR", "127.0.0.1")
+        .env("RUST_LOG", "info")
+        .env("OTEL_TRACES_EXPORTER", "none")
+        .env("SHUTDOWN_DELAY", "0s");
+    cmd
+}
+
+#[test]
+fn generated_system_serves_through_the_gateway() {
+    let Some(nginx) = nginx() else {
         return;
     };
     let _ports = ports();
     assert_free(std::iter::once(GATEWAY.to_owned()).chain(SERVICES.map(|(_, p)| local(p))));
-
-    let tmp = tempfile::Builder::new()
+    let built = records_archive();
+    let system = &built.system;
+    let logs = tempfile::Builder::new()
         .prefix("msaforge-e2e-")
         .tempdir()
         .expect("temp dir");
-    let system = tmp.path().join("system");
-    let logs = tmp.path().join("logs");
-    std::fs::create_dir_all(&logs).expect("logs dir");
-    generate("records-archive.yaml", &system);
-    for (context, fixture) in [
-        ("placement", "placement_handlers.rs"),
-        ("directory", "directory_handlers.rs"),
-    ] {
-        std::fs::copy(
-            Path::new(ROOT).join("tests/fixtures/e2e").join(fixture),
-            system
-                .join("services")
-                .join(context)
-                .join("src/handlers.rs"),
-        )
-        .expect("fixture copied over the generated handlers.rs");
-    }
-    let target = build(&system, &logs);
+    let logs = logs.path().to_owned();
 
     let mut processes = Processes {
         children: Vec::new(),
         logs: logs.clone(),
     };
     for (name, _) in SERVICES {
-        let mut cmd = Command::new(target.join("debug").join(name));
-        // Only what the service needs: PORT and the peers' URLs keep their generated defaults.
-        cmd.env_clear()
-            .env("BIND_ADDR", "127.0.0.1")
-            .env("RUST_LOG", "info")
-            .env("OTEL_TRACES_EXPORTER", "none");
-        processes.start(name, &mut cmd);
+        processes.start(name, &mut service(built, name));
     }
     for (name, port) in SERVICES {
         let reply = wait_for(&mut processes, &format!("{name} /healthz"), || {
@@ -87,7 +128,7 @@ fn generated_system_serves_through_the_gateway() {
         assert_eq!(json(&reply)["status"], "ok", "{name} /healthz: {reply:?}");
     }
 
-    start_gateway(&mut processes, &nginx, &system);
+    start_gateway(&mut processes, &nginx, system);
 
     // An operation nobody implemented: 501 problem+json naming it.
     let reply = get(GATEWAY, "/api/v1/shelves/S-1", &[]).expect("gateway answers");
@@ -129,4 +170,38 @@ fn generated_system_serves_through_the_gateway() {
             },
         );
     }
+}
+
+/// `directory` stopped with SIGTERM while clients keep calling `getUser` (implemented by the
+/// fixture) and a `registerUser` is in flight: see `drain`.
+#[test]
+fn a_rust_service_stops_without_failing_a_request() {
+    if nginx().is_none() {
+        return; // the same tools as the other end-to-end test (it builds the same system)
+    }
+    let _ports = ports();
+    let (name, port) = SERVICES[3];
+    assert_free([local(port)]);
+    let built = records_archive();
+    let (_logs, mut processes) = drain::processes("msaforge-drain-");
+    let mut cmd = service(built, name);
+    cmd.envs(drain::ENV);
+    processes.start(name, &mut cmd);
+    wait_for(&mut processes, "directory /readyz", || {
+        get(&local(port), "/readyz", &[])
+            .ok()
+            .filter(|r| r.status == 200)
+    });
+    assert_drains(
+        &mut processes,
+        &Drain {
+            name,
+            addr: local(port),
+            get: &format!("/v1/users/{PLACED_BY}"),
+            post: (
+                "/v1/users",
+                r#"{"name":"김서고","email":"archivist@example.org","organization":"국가기록원"}"#,
+            ),
+        },
+    );
 }

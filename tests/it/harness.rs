@@ -94,6 +94,37 @@ pub fn generate(example: &str, out: &Path) {
     cmd.run().code(0);
 }
 
+/// A directory of this test process for what it builds once and shares between its tests (a
+/// generated system, its binaries): `<temp>/msaforge-e2e-kept/<pid>/<name>`, empty. The
+/// directories of test processes that are gone are removed first (Linux: by `/proc/<pid>`).
+pub fn kept_dir(name: &str) -> PathBuf {
+    let root = std::env::temp_dir().join("msaforge-e2e-kept");
+    if Path::new("/proc/self").exists() {
+        for entry in std::fs::read_dir(&root).into_iter().flatten().flatten() {
+            if !Path::new("/proc").join(entry.file_name()).exists() {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+    let dir = root.join(std::process::id().to_string()).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir)
+        .unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
+    dir
+}
+
+/// Links (or copies, across file systems) the debug binaries `names` of `target` into `dir`:
+/// a later build into the shared target directory replaces its files, not these.
+pub fn keep_binaries(target: &Path, names: &[&str], dir: &Path) {
+    for name in names {
+        let (from, to) = (target.join("debug").join(name), dir.join(name));
+        if std::fs::hard_link(&from, &to).is_err() {
+            std::fs::copy(&from, &to)
+                .unwrap_or_else(|e| panic!("cannot copy {}: {e}", from.display()));
+        }
+    }
+}
+
 /// `cargo build` of the generated workspace; returns the target directory.
 pub fn build(system: &Path, logs: &Path) -> PathBuf {
     let target = std::env::var_os("MSAFORGE_E2E_TARGET").map_or_else(

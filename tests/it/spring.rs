@@ -2,7 +2,9 @@
 //! mixed-stack example `examples/civil-petition.yaml`, and one Spring Boot service (`petitions`)
 //! and one Rust service (`citizens`) started behind the real nginx, where a request that crosses
 //! from one to the other carries one trace id into both services' logs, health answers 200 and
-//! an unimplemented operation answers 501 with a problem body.
+//! an unimplemented operation answers 501 with a problem body; and `petitions` stopped under load
+//! without a failed request (`drain`). The two services are built once per test process
+//! (`civil_petition`).
 //!
 //! Skipped with a message when `mvn` or `java` is not on `PATH`, unless `MSAFORGE_JAVA_REQUIRED`
 //! is set (CI sets it); the end-to-end test also needs `nginx` (`MSAFORGE_E2E_REQUIRED`).
@@ -12,12 +14,14 @@
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use crate::binary::Msaforge;
+use crate::drain::{self, Drain, assert_drains};
 use crate::harness::{
     BUILD_TIMEOUT, GATEWAY, Processes, ROOT, assert_free, assert_not_implemented, build, generate,
-    get, json, local, ports, required_tool, start_gateway, tail, wait_for,
+    get, json, keep_binaries, kept_dir, local, ports, required_tool, start_gateway, tail, wait_for,
 };
 
 const EXAMPLE: &str = "civil-petition.yaml";
@@ -172,6 +176,91 @@ fn every_example_compiles_as_spring_boot() {
     }
 }
 
+/// civil-petition, generated with the fixtures of `tests/fixtures/e2e/`: `petitions` packaged
+/// (its jar) and `citizens` built (its binary, kept apart from the shared target directory).
+struct Built {
+    system: PathBuf,
+    jar: PathBuf,
+    citizens: PathBuf,
+}
+
+/// The example built once per test process; the caller holds `ports()` (the shared target
+/// directory).
+fn civil_petition(mvn: &Path) -> &'static Built {
+    static BUILT: OnceLock<Built> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let started = Instant::now();
+        let dir = kept_dir("civil-petition");
+        let (system, logs, bin) = (dir.join("system"), dir.join("logs"), dir.join("bin"));
+        std::fs::create_dir_all(&logs).expect("logs dir");
+        std::fs::create_dir_all(&bin).expect("bin dir");
+        generate(EXAMPLE, &system);
+        let fixtures = Path::new(ROOT).join("tests/fixtures/e2e");
+        for (fixture, target) in [
+            (
+                "PetitionsController.java",
+                "services/petitions/src/main/java/kr/go/minwon/petitions/PetitionsController.java",
+            ),
+            ("citizens_handlers.rs", "services/citizens/src/handlers.rs"),
+        ] {
+            let target = system.join(target);
+            assert!(
+                target.is_file(),
+                "the generated tree has {}",
+                target.display()
+            );
+            std::fs::copy(fixtures.join(fixture), &target).expect("fixture copied");
+        }
+        let target = build(&system, &logs);
+        keep_binaries(&target, &[CITIZENS.0], &bin);
+        let petitions = system.join("services/petitions");
+        package(mvn, &petitions, &logs.join("petitions-mvn.log"));
+        eprintln!(
+            "spring: civil-petition generated and built in {:?}",
+            started.elapsed()
+        );
+        Built {
+            jar: petitions.join("target/petitions.jar"),
+            citizens: bin.join(CITIZENS.0),
+            system,
+        }
+    })
+}
+
+/// Starts `citizens` (Rust) and `petitions` (Spring Boot) on their local ports with only what
+/// they need: `PORT` and `CITIZENS_URL` keep their generated defaults. No collector runs here,
+/// so spans are not exported, and no drain delay when the test stops them (`petitions_env` may
+/// set one). Waits until both are healthy and ready.
+fn start_both(processes: &mut Processes, built: &Built, petitions_env: &[(&str, &str)]) {
+    let mut cmd = Command::new(&built.citizens);
+    cmd.env_clear()
+        .env("BIND_ADDR", "127.0.0.1")
+        .env("RUST_LOG", "info")
+        .env("OTEL_TRACES_EXPORTER", "none")
+        .env("SHUTDOWN_DELAY", "0s");
+    processes.start(CITIZENS.0, &mut cmd);
+    let mut cmd = Command::new("java");
+    cmd.arg("-jar")
+        .arg(&built.jar)
+        .env_remove("PORT")
+        .env_remove("CITIZENS_URL")
+        .env("MANAGEMENT_OTLP_TRACING_EXPORT_ENABLED", "false")
+        .env("SHUTDOWN_DELAY", "0s")
+        .envs(petitions_env.iter().copied());
+    processes.start(PETITIONS.0, &mut cmd);
+    // Spring Boot answers 503 (liveness and readiness not yet published) between the start of
+    // its web server and the end of its startup: wait for 200.
+    for (name, port) in [CITIZENS, PETITIONS] {
+        for probe in ["/healthz", "/readyz"] {
+            wait_for(processes, &format!("{name} {probe} 200"), || {
+                get(&local(port), probe, &[])
+                    .ok()
+                    .filter(|r| r.status == 200)
+            });
+        }
+    }
+}
+
 #[test]
 fn spring_and_rust_services_share_one_trace_through_the_gateway() {
     let Some(mvn) = java_tools() else {
@@ -186,63 +275,19 @@ fn spring_and_rust_services_share_one_trace_through_the_gateway() {
     };
     let _ports = ports();
     assert_free([GATEWAY.to_owned(), local(PETITIONS.1), local(CITIZENS.1)]);
-
+    let built = civil_petition(&mvn);
+    let system = &built.system;
     let tmp = tempfile::Builder::new()
         .prefix("msaforge-spring-e2e-")
         .tempdir()
         .expect("temp dir");
-    let system = tmp.path().join("system");
-    let logs = tmp.path().join("logs");
-    std::fs::create_dir_all(&logs).expect("logs dir");
-    generate(EXAMPLE, &system);
-    let fixtures = Path::new(ROOT).join("tests/fixtures/e2e");
-    for (fixture, target) in [
-        (
-            "PetitionsController.java",
-            "services/petitions/src/main/java/kr/go/minwon/petitions/PetitionsController.java",
-        ),
-        ("citizens_handlers.rs", "services/citizens/src/handlers.rs"),
-    ] {
-        let target = system.join(target);
-        assert!(
-            target.is_file(),
-            "the generated tree has {}",
-            target.display()
-        );
-        std::fs::copy(fixtures.join(fixture), &target).expect("fixture copied");
-    }
-    let target = build(&system, &logs);
-    let petitions = system.join("services/petitions");
-    package(&mvn, &petitions, &logs.join("petitions-mvn.log"));
-
+    let logs = tmp.path().to_owned();
     let mut processes = Processes {
         children: Vec::new(),
         logs: logs.clone(),
     };
-    let mut cmd = Command::new(target.join("debug").join(CITIZENS.0));
-    cmd.env_clear()
-        .env("BIND_ADDR", "127.0.0.1")
-        .env("RUST_LOG", "info")
-        .env("OTEL_TRACES_EXPORTER", "none");
-    processes.start(CITIZENS.0, &mut cmd);
-    // Only what the service needs: PORT and CITIZENS_URL keep their generated defaults. No
-    // collector runs here, so spans are not exported.
-    let mut cmd = Command::new("java");
-    cmd.arg("-jar")
-        .arg(petitions.join("target/petitions.jar"))
-        .env_remove("PORT")
-        .env_remove("CITIZENS_URL")
-        .env("MANAGEMENT_OTLP_TRACING_EXPORT_ENABLED", "false");
-    processes.start(PETITIONS.0, &mut cmd);
-    for (name, port) in [CITIZENS, PETITIONS] {
-        for probe in ["/healthz", "/readyz"] {
-            let reply = wait_for(&mut processes, &format!("{name} {probe}"), || {
-                get(&local(port), probe, &[]).ok()
-            });
-            assert_eq!(reply.status, 200, "{name} {probe}: {reply:?}");
-        }
-    }
-    start_gateway(&mut processes, &nginx, &system);
+    start_both(&mut processes, built, &[]);
+    start_gateway(&mut processes, &nginx, system);
 
     // An operation of the Spring Boot service nobody implemented: 501 problem+json naming it.
     let reply = get(GATEWAY, "/api/v1/petitions", &[]).expect("gateway answers");
@@ -298,5 +343,42 @@ fn spring_and_rust_services_share_one_trace_through_the_gateway() {
     assert!(
         lines.iter().any(|l| l.contains("petitioner")),
         "the controller's own log line carries the trace too: {lines:#?}"
+    );
+}
+
+/// `petitions` stopped with SIGTERM while clients keep calling `getPetition` (the fixture's, which
+/// calls `citizens`) and a `submitPetition` is in flight: see `drain`.
+#[test]
+fn a_spring_boot_service_stops_without_failing_a_request() {
+    let Some(mvn) = java_tools() else {
+        return;
+    };
+    if required_tool(
+        "nginx",
+        "MSAFORGE_E2E_REQUIRED",
+        "Debian: apt-get install nginx-core",
+    )
+    .is_none()
+    {
+        return; // the same tools as the other end-to-end test (it builds the same system)
+    }
+    let _ports = ports();
+    assert_free([local(PETITIONS.1), local(CITIZENS.1)]);
+    let built = civil_petition(&mvn);
+    let (_logs, mut processes) = drain::processes("msaforge-spring-drain-");
+    start_both(&mut processes, built, &drain::ENV);
+    assert_drains(
+        &mut processes,
+        &Drain {
+            name: PETITIONS.0,
+            addr: local(PETITIONS.1),
+            get: &format!("/v1/petitions/{PETITION_ID}"),
+            post: (
+                "/v1/petitions",
+                &format!(
+                    r#"{{"citizenId":"{PETITIONER}","category":"inquiry","subject":"주차","content":"문의","attachments":[]}}"#
+                ),
+            ),
+        },
     );
 }

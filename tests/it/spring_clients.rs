@@ -165,6 +165,7 @@ fn java_clients_time_out_retry_idempotent_calls_and_open_their_circuit() {
         .env("PORT", port.to_string())
         .env("CITIZENS_URL", format!("http://{}", citizens.addr))
         .env("ASSIGNMENTS_URL", format!("http://{}", assignments.addr))
+        .env("SHUTDOWN_DELAY", "0s")
         .env(
             "MANAGEMENT_OTLP_TRACING_ENDPOINT",
             format!("http://{}/v1/traces", collector.addr),

@@ -1,5 +1,6 @@
 //! DR rules: effective RTO through critical calls (DR inversions), the gateway's grade, objectives a
-//! strategy cannot meet, active-active writes, and contexts with no grade.
+//! strategy cannot meet, active-active writes (and active-active PostgreSQL, refused), and
+//! contexts with no grade.
 //!
 //! The effective RTO itself is computed by `crate::recovery`, shared with `msaforge dr` and the DR plan.
 
@@ -7,7 +8,7 @@ use crate::check::list::chained;
 use crate::check::{Finding, Rule, Severity, Text};
 use crate::lang::Lang;
 use crate::recovery::{effective_rto_next, level};
-use crate::spec::model::Strategy;
+use crate::spec::model::{Store, Strategy};
 use crate::spec::resolve::DrLevel;
 use crate::spec::{Path, Spec};
 
@@ -113,6 +114,26 @@ pub static MSA205: Rule = Rule {
     source: "행정기관 및 공공기관 정보시스템 구축·운영 지침 제48조의2",
 };
 
+pub static MSA206: Rule = Rule {
+    code: "MSA206",
+    name: "active-active-postgres",
+    severity: Severity::Error,
+    heuristic: false,
+    title: Text {
+        en: "An active-active context with a PostgreSQL store: in the DR site its services would run against a read-only replica.",
+        ko: "PostgreSQL 저장소를 쓰는 active-active 컨텍스트입니다: DR 사이트의 서비스가 읽기 전용 복제본을 쓰게 됩니다.",
+    },
+    why: Text {
+        en: "PostgreSQL has one writable primary and no multi-primary mode, and the DR site's CloudNativePG replica cluster is read-only until it is promoted: every write the DR site's services take would fail. `write_strategy` cannot change that (partitioned or conflict-free writes need a store with several writers), and sending the DR site's writes across to the primary site would stop them exactly when the sites are cut apart, the case DR is for. msaforge refuses the combination rather than generate a DR site that cannot write.",
+        ko: "PostgreSQL은 쓰기 가능한 프라이머리가 하나뿐이고 멀티 프라이머리가 없으며, DR 사이트의 CloudNativePG 복제 클러스터는 승격 전까지 읽기 전용입니다: DR 사이트 서비스가 받는 쓰기는 모두 실패합니다. `write_strategy`로도 바뀌지 않으며(분할·무충돌 쓰기는 여러 곳이 쓰는 저장소가 필요합니다), DR 사이트의 쓰기를 주 사이트 프라이머리로 보내면 두 사이트가 끊긴 순간, 즉 DR이 필요한 바로 그때 쓰기가 멈춥니다. msaforge는 쓸 수 없는 DR 사이트를 생성하는 대신 이 조합을 거부합니다.",
+    },
+    fix: Text {
+        en: "Give the context `strategy: active-standby` (a hot standby: the replica cluster is promoted and the services start in the DR site on failover; its RTO is that switch), or keep what both sites must serve in a stateless context.",
+        ko: "컨텍스트에 `strategy: active-standby`를 주세요(핫 스탠바이: 장애 전환 때 복제 클러스터를 승격하고 DR 사이트에서 서비스를 시작하며, RTO는 그 전환 시간입니다). 또는 두 사이트가 함께 처리해야 하는 일은 상태 없는 컨텍스트로 옮기세요.",
+    },
+    source: "CloudNativePG, Replica clusters (read-only until promoted); PostgreSQL documentation, High Availability, Load Balancing, and Replication (one primary)",
+};
+
 /// Grade 5 (older local-government criteria) is treated as 4.
 fn norm(grade: u8) -> u8 {
     grade.min(4)
@@ -157,7 +178,17 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
             out.push(finding);
         }
         impossible(spec, dr, at.clone(), &c.name, lang, out);
-        if dr.strategy == Strategy::ActiveActive && c.is_stateful() && dr.write_strategy.is_none() {
+        if dr.strategy == Strategy::ActiveActive && c.data.store == Store::Postgres {
+            let name = &c.name;
+            out.push(
+                Finding::new(&MSA206, at, tr!(lang, "`{name}` is active-active with a postgres store: the DR site's replica cluster is read-only, so its services there could not write", "`{name}`은(는) `postgres` 저장소를 쓰는 active-active입니다: DR 사이트의 복제 클러스터는 읽기 전용이라 그곳 서비스는 쓸 수 없습니다"))
+                    .at_key()
+                    .help(tr!(lang, "PostgreSQL has one writable primary: add `strategy: active-standby` to `dr` (the replica is promoted on failover)", "`postgres`는 쓰기 가능한 프라이머리가 하나입니다: `dr`에 `strategy: active-standby`를 추가하세요(장애 전환 때 복제본을 승격합니다)")),
+            );
+        } else if dr.strategy == Strategy::ActiveActive
+            && c.is_stateful()
+            && dr.write_strategy.is_none()
+        {
             let (name, store) = (&c.name, format!("{:?}", c.data.store).to_lowercase());
             out.push(
                 Finding::new(&MSA204, at, tr!(lang, "`{name}` is active-active with a {store} store but states no write strategy", "`{name}`은(는) `{store}` 저장소를 쓰는 active-active인데 쓰기 전략이 없습니다"))

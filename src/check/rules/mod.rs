@@ -70,6 +70,7 @@ pub static ALL: &[&Rule] = &[
     &dr::MSA203,
     &dr::MSA204,
     &dr::MSA205,
+    &dr::MSA206,
     &data::MSA301,
     &data::MSA302,
     &data::MSA303,

@@ -1,5 +1,6 @@
-//! How long a pod may take to stop without failing a request (`ctx.deploy.shutdown`,
-//! `system.deploy.gateway.shutdown`). The order on a rollout or drain:
+//! How long a pod may take to stop without failing a request (`ctx.deploy.shutdown` for every
+//! service of both stacks, `system.deploy.gateway.shutdown` for nginx). The order on a rollout or
+//! drain:
 //!
 //! 1. the pod is deleted: Kubernetes takes it out of its Service's endpoints while the `preStop`
 //!    hook sleeps [`PRE_STOP_S`], so kube-proxy and the Gateway implementation stop sending to it;
@@ -11,8 +12,15 @@
 //! 4. telemetry is flushed and the process exits, within [`FLUSH_S`].
 //!
 //! `terminationGracePeriodSeconds` = preStop + delay + timeout + flush, so Kubernetes never kills
-//! a pod that is still doing what it was asked. nginx has no readiness delay (its SIGQUIT is
-//! graceful at once): its timeout is the longest route timeout of the system.
+//! a pod that is still doing what it was asked (the grace period counts from the deletion, preStop
+//! included). nginx has no readiness delay (its SIGQUIT is graceful at once): its timeout is the
+//! longest route timeout of the system.
+//!
+//! The services read `SHUTDOWN_DELAY` and `SHUTDOWN_TIMEOUT` from their ConfigMap (durations
+//! with a unit, `5s`); their code defaults to the same numbers (`server.rs` of rust-axum,
+//! `application.yaml` and `ShutdownDelay.java` of spring-boot). The preStop sleep uses the
+//! kubelet's own `lifecycle.preStop.sleep` (Kubernetes 1.30+): the distroless images have no
+//! `sleep` to exec.
 
 use serde::Serialize;
 
@@ -33,7 +41,9 @@ pub struct Shutdown {
     pub delay_s: u32,
     /// `SHUTDOWN_TIMEOUT` in seconds: the longest request.
     pub timeout_s: u32,
-    /// `terminationGracePeriodSeconds`.
+    /// Telemetry flush and exit.
+    pub flush_s: u32,
+    /// `terminationGracePeriodSeconds`: preStop + delay + timeout + flush.
     pub grace_s: u32,
 }
 
@@ -44,6 +54,7 @@ impl Shutdown {
             pre_stop_s: PRE_STOP_S,
             delay_s,
             timeout_s,
+            flush_s: FLUSH_S,
             grace_s: PRE_STOP_S + delay_s + timeout_s + FLUSH_S,
         }
     }
@@ -92,6 +103,10 @@ mod tests {
     fn the_grace_period_covers_every_phase() {
         let s = Shutdown::new(5, 2_500);
         assert_eq!(s.timeout_s, 3);
+        assert_eq!(
+            s.grace_s,
+            s.pre_stop_s + s.delay_s + s.timeout_s + s.flush_s
+        );
         assert_eq!(s.grace_s, 5 + 5 + 3 + 5);
         assert_eq!(Shutdown::new(0, 0).timeout_s, 1);
     }

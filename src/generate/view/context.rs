@@ -32,6 +32,8 @@ pub struct ContextView {
     pub store: &'static str,
     pub database: String,
     pub tables: Vec<String>,
+    /// Its relational schema (postgres, mysql), for the README's migrations section.
+    pub migrations: Option<MigrationsView>,
     pub dr: Option<DrView>,
     pub types: Vec<TypeView>,
     pub operations: Vec<OperationView>,
@@ -60,6 +62,19 @@ pub struct ContextView {
     /// Each stack's view under its key: this context's stack's, none for the others.
     #[serde(flatten)]
     pub stacks: BTreeMap<&'static str, minijinja::Value>,
+}
+
+/// The migrations of a context with a SQL store.
+#[derive(Debug, Clone, Serialize)]
+pub struct MigrationsView {
+    /// `services/<ctx>/migrations`.
+    pub dir: String,
+    /// The tool that runs them: `sqlx` or `Flyway`.
+    pub tool: &'static str,
+    /// The tables msaforge creates and migrates (aggregates).
+    pub mapped: Vec<String>,
+    /// Plain table names: declared, migrated by the user.
+    pub unmapped: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -119,6 +134,15 @@ pub fn context(spec: &Spec, i: usize, plan: ContextPlan) -> ContextView {
         store: c.data.store.as_str(),
         database: c.data.database.clone(),
         tables: c.data.tables.clone(),
+        migrations: crate::migrate::context_schema(c).map(|s| MigrationsView {
+            dir: crate::migrate::files::dir(&c.name),
+            tool: match crate::stack::of(c.stack).migrations {
+                crate::migrate::Naming::Sqlx => "sqlx",
+                crate::migrate::Naming::Flyway => "Flyway",
+            },
+            mapped: s.tables.into_iter().map(|t| t.name).collect(),
+            unmapped: s.unmapped,
+        }),
         dr: c.dr.map(|d| DrView {
             grade: d.grade,
             strategy: d.strategy.as_str(),

@@ -24,6 +24,7 @@ pub static STACK: StackDef = StackDef {
     build_note,
     run: |name| format!("./target/debug/{name}"),
     tracing_env: None,
+    migrations: crate::migrate::Naming::Sqlx,
     runtime: Runtime {
         env: &[
             Setting {

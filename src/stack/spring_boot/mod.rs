@@ -29,6 +29,7 @@ pub static STACK: StackDef = StackDef {
         name: "MANAGEMENT_OTLP_TRACING_ENDPOINT",
         why: "Spring Boot 3 reads its own variable, not OTEL_EXPORTER_OTLP_ENDPOINT.",
     }),
+    migrations: crate::migrate::Naming::Flyway,
     runtime: Runtime {
         env: &[
             Setting {
