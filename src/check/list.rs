@@ -50,18 +50,25 @@ pub fn chained<T: Display>(items: &[T], lang: Lang) -> String {
 /// The indices of every key that occurs more than once, one group per key in the order of the
 /// key's first occurrence; each group in file order.
 pub fn repeats<K: Hash + Eq>(keys: impl IntoIterator<Item = K>) -> Vec<Vec<usize>> {
-    let mut first: HashMap<K, usize> = HashMap::new();
+    // Per key: its first index and, once it repeats, its group. Unique keys (the common case)
+    // allocate no group of their own.
+    let keys = keys.into_iter();
+    let mut first: HashMap<K, (usize, Option<usize>)> = HashMap::with_capacity(keys.size_hint().0);
     let mut groups: Vec<Vec<usize>> = Vec::new();
-    for (i, key) in keys.into_iter().enumerate() {
-        match first.get(&key) {
-            Some(&g) => groups[g].push(i),
+    for (i, key) in keys.enumerate() {
+        match first.get_mut(&key) {
+            Some((_, Some(g))) => groups[*g].push(i),
+            Some((at, group @ None)) => {
+                *group = Some(groups.len());
+                groups.push(vec![*at, i]);
+            }
             None => {
-                first.insert(key, groups.len());
-                groups.push(vec![i]);
+                first.insert(key, (i, None));
             }
         }
     }
-    groups.retain(|g| g.len() > 1);
+    // Groups in the order of their key's first occurrence.
+    groups.sort_unstable_by_key(|g| g[0]);
     groups
 }
 

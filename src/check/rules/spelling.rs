@@ -44,8 +44,9 @@ pub fn same(
 ) {
     // Per stack and spelling: the first name's index, and the first index of another name.
     // Hashing keeps long lists (thousands of operations) linear.
-    let mut seen: Vec<HashMap<String, (usize, Option<usize>)>> =
-        crate::stack::all().map(|_| HashMap::new()).collect();
+    let mut seen: Vec<HashMap<String, (usize, Option<usize>)>> = crate::stack::all()
+        .map(|_| HashMap::with_capacity(names.len()))
+        .collect();
     let defs: Vec<_> = crate::stack::all().collect();
     for (i, &name) in names.iter().enumerate() {
         let mut clash = None;
