@@ -9,6 +9,8 @@
 
 pub mod common;
 pub mod sql;
+#[cfg(test)]
+mod testing;
 
 use crate::lang::Lang;
 use crate::spec::model::Stack;

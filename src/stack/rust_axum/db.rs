@@ -180,19 +180,7 @@ fn decode(i: usize, k: Kind, optional: bool) -> String {
 mod tests {
     use crate::stack::rust_axum::view;
 
-    /// A one-context spec over the `Shelf` of `migrate`'s tests (every kind of field).
-    fn spec(store: &str, tables: &str) -> crate::spec::Spec {
-        let types = include_str!("../../migrate/testing.rs");
-        let shelf = &types[types.find("      - name: Shelf").expect("Shelf")..];
-        let shelf = &shelf[..shelf.find("\";").expect("end of SHELF")];
-        let yaml = format!(
-            "msaforge: 1\nsystem: {{ name: archive, title: Archive }}\ngateway: {{ prefix: /api }}\ncontexts:\n  - name: placement\n    title: Placement\n    purpose: Places records.\n    stack: rust-axum\n    data: {{ store: {store}, tables: {tables} }}\n    types:\n{shelf}\n"
-        );
-        let report =
-            crate::check::check_bytes("t.yaml", yaml.as_bytes(), &crate::check::Options::default());
-        assert!(!report.has_errors(), "{yaml}\n{:#?}", report.findings);
-        report.spec.expect("the spec resolves")
-    }
+    use crate::stack::testing::shelf_spec as spec;
 
     fn db(store: &str) -> Option<super::RustDbView> {
         let spec = spec(store, "[{ name: shelves, type: Shelf }, notes]");

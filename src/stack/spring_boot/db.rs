@@ -167,19 +167,7 @@ fn read(i: usize, kind: &ColumnKind, java: &str, owner: &str, d: Dialect) -> Str
 mod tests {
     use crate::stack::spring_boot::view;
 
-    /// A one-context spec over the `Shelf` of `migrate`'s tests (every kind of field).
-    fn spec(store: &str, tables: &str) -> crate::spec::Spec {
-        let types = include_str!("../../migrate/testing.rs");
-        let shelf = &types[types.find("      - name: Shelf").expect("Shelf")..];
-        let shelf = &shelf[..shelf.find("\";").expect("end of SHELF")];
-        let yaml = format!(
-            "msaforge: 1\nsystem: {{ name: archive, title: Archive }}\ngateway: {{ prefix: /api }}\ncontexts:\n  - name: placement\n    title: Placement\n    purpose: Places records.\n    stack: rust-axum\n    data: {{ store: {store}, tables: {tables} }}\n    types:\n{shelf}\n"
-        );
-        let report =
-            crate::check::check_bytes("t.yaml", yaml.as_bytes(), &crate::check::Options::default());
-        assert!(!report.has_errors(), "{yaml}\n{:#?}", report.findings);
-        report.spec.expect("the spec resolves")
-    }
+    use crate::stack::testing::shelf_spec as spec;
 
     fn repo(store: &str) -> super::JavaRepoView {
         let mut spec = spec(store, "[{ name: shelves, type: Shelf }]");
