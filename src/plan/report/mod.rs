@@ -3,11 +3,16 @@
 
 use std::fmt::Write as _;
 
-use serde::Serialize;
 use similar::TextDiff;
 
 use super::{Action, Change, OnConflict, Plan};
 use crate::lang::Lang;
+
+mod json;
+mod problems;
+
+pub use json::json;
+pub use problems::problems;
 
 /// Why the action was chosen, in a few words.
 fn note(change: &Change, lang: Lang) -> String {
@@ -246,135 +251,6 @@ pub fn diff(plan: &Plan, mode: OnConflict) -> String {
             diff.unified_diff().context_radius(3).header(&a, &b)
         );
     }
-    out
-}
-
-#[derive(Serialize)]
-struct JsonPlan<'a> {
-    output: String,
-    spec: &'a str,
-    templates: &'a str,
-    interrupted: bool,
-    changes: bool,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    lost_bases: Vec<&'a str>,
-    summary: std::collections::BTreeMap<&'static str, usize>,
-    files: Vec<JsonFile<'a>>,
-    /// The database migrations the plan adds.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    migrations: Vec<super::migrations::JsonMigration<'a>>,
-}
-
-#[derive(Serialize)]
-struct JsonFile<'a> {
-    path: &'a str,
-    policy: super::Policy,
-    action: Action,
-    #[serde(skip_serializing_if = "is_zero")]
-    conflicts: usize,
-}
-
-#[expect(clippy::trivially_copy_pass_by_ref, reason = "serde's signature")]
-fn is_zero(n: &usize) -> bool {
-    *n == 0
-}
-
-/// The plan for tools: every file, unchanged ones included.
-pub fn json(plan: &Plan) -> String {
-    let doc = JsonPlan {
-        output: plan.out.display().to_string(),
-        spec: &plan.stamp.spec_hash,
-        templates: &plan.stamp.templates_hash,
-        interrupted: plan.interrupted,
-        changes: plan.has_changes(),
-        lost_bases: plan.lost_bases().collect(),
-        summary: Action::ALL
-            .iter()
-            .map(|&a| (a.as_str(), plan.count(a)))
-            .filter(|&(_, n)| n > 0)
-            .collect(),
-        files: plan
-            .changes
-            .iter()
-            .map(|c| JsonFile {
-                path: &c.path,
-                policy: c.policy,
-                action: c.action,
-                conflicts: c.conflicts,
-            })
-            .collect(),
-        migrations: super::migrations::json(plan),
-    };
-    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    text.push('\n');
-    text
-}
-
-/// The report of `check --output`: each unresolved conflict the way a compiler reports an error.
-pub fn problems(
-    dir: &std::path::Path,
-    problems: &[super::verify::Problem],
-    format: crate::check::render::Format,
-    lang: Lang,
-) -> String {
-    use crate::check::render::Format;
-    if !matches!(format, Format::Human) {
-        let doc = serde_json::json!({ "output": dir.display().to_string(), "conflicts": problems });
-        let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
-        text.push('\n');
-        return text;
-    }
-    let mut out = String::new();
-    for p in problems {
-        let place = dir.join(&p.path);
-        let _ = writeln!(
-            out,
-            "error[conflict]: {}:{}:1: {}",
-            place.display(),
-            p.line.unwrap_or(1),
-            lang.pick(
-                format!(
-                    "{} unresolved merge conflict(s) left by msaforge generate",
-                    p.conflicts
-                ),
-                format!(
-                    "msaforge generate가 남긴 미해결 병합 충돌 {}곳",
-                    p.conflicts
-                )
-            )
-        );
-        let _ = writeln!(
-            out,
-            "  = help: {}",
-            lang.pick(
-                "between `<<<<<<< yours` and `>>>>>>>` keep the lines you want, delete the rest and the marker lines",
-                "`<<<<<<< yours`와 `>>>>>>>` 사이에서 남길 줄만 두고 나머지와 표시 줄을 지우세요"
-            )
-        );
-    }
-    let _ = writeln!(
-        out,
-        "{}",
-        if problems.is_empty() {
-            lang.pick(
-                format!("{}: no unresolved conflicts", dir.display()),
-                format!("{}: 미해결 충돌 없음", dir.display()),
-            )
-        } else {
-            lang.pick(
-                format!(
-                    "{}: {} file(s) with unresolved conflicts",
-                    dir.display(),
-                    problems.len()
-                ),
-                format!(
-                    "{}: 미해결 충돌이 있는 파일 {}개",
-                    dir.display(),
-                    problems.len()
-                ),
-            )
-        }
-    );
     out
 }
 
