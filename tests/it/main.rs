@@ -44,6 +44,7 @@ mod service_db;
 mod shapes;
 mod spring;
 mod spring_clients;
+mod spring_mysql;
 mod validate;
 mod validate_k8s;
 
