@@ -305,11 +305,11 @@ fn stored_aggregates_round_trip(
     assert_eq!(json(&reply), loan, "the stored loan: {reply:?}");
     let row = maria.sql(
         checkout_db,
-        &format!("SELECT purpose, due_date, returns FROM loans WHERE id = '{id}'"),
+        &format!("SELECT purpose, due_date, checked_out_at, returns FROM loans WHERE id = '{id}'"),
     );
     assert_eq!(
         row.trim(),
-        "legal-request\t2026-12-31\t[]",
+        "legal-request\t2026-12-31\t2026-11-23 00:30:00.123456\t[]",
         "the loan's row"
     );
     processes.assert_running();
