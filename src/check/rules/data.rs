@@ -153,6 +153,29 @@ pub static MSA307: Rule = Rule {
     source: "Flyway schema history; Richardson: Microservices Patterns, 2018 (transactional outbox, sagas)",
 };
 
+pub static MSA308: Rule = Rule {
+    code: "MSA308",
+    name: "column-name-too-long",
+    severity: Severity::Error,
+    heuristic: false,
+    title: Text {
+        en: "A field of a stored aggregate whose column name (the field's name in snake_case) is longer than 63 bytes.",
+        ko: "저장되는 애그리거트 필드의 컬럼 이름(필드 이름의 snake_case)이 63바이트보다 깁니다.",
+    },
+    why: Text {
+        en: "PostgreSQL cuts longer names to 63 bytes (two long columns can become one) and MySQL and MariaDB refuse names over 64 characters: the generated migration fails or makes a column the repository does not name.",
+        ko: "PostgreSQL은 더 긴 이름을 63바이트로 자르고(긴 컬럼 둘이 하나가 될 수 있음) MySQL과 MariaDB는 64자를 넘는 이름을 거부합니다. 생성된 마이그레이션이 실패하거나 리포지토리가 부르지 않는 컬럼이 생깁니다.",
+    },
+    fix: Text {
+        en: "Shorten the field's name; every capital letter adds an `_` to the column's.",
+        ko: "필드 이름을 줄이세요. 대문자마다 컬럼 이름에 `_`가 하나씩 붙습니다.",
+    },
+    source: "PostgreSQL manual: identifiers (NAMEDATALEN 64); MySQL manual: identifier length limits",
+};
+
+/// The longest column name both SQL dialects keep as it is.
+const MAX_COLUMN: usize = 63;
+
 /// Tables the generated services create for themselves. Sorted.
 pub const RESERVED_TABLES: &[&str] = &[
     "flyway_schema_history",
@@ -213,7 +236,7 @@ fn aggregate(
 ) {
     let at = ctx(i).key("data").key("tables").index(a.index);
     let (table, name) = (&a.table, &a.type_name);
-    let Some(ty) = c.types.iter().find(|t| t.name == *name) else {
+    let Some((type_index, ty)) = c.types.iter().enumerate().find(|(_, t)| t.name == *name) else {
         if let Some(owner) = spec
             .contexts
             .iter()
@@ -308,6 +331,22 @@ fn aggregate(
                 .help(tr!(lang, "add an `id: uuid` field to `{name}` and use it as the key", "`{name}`에 `id: uuid` 필드를 추가해 키로 쓰세요")),
         ),
         Some(_) => {}
+    }
+    for (f, field) in ty.fields.iter().enumerate() {
+        let column = crate::migrate::mapping::column_name(&field.name);
+        if column.len() > MAX_COLUMN {
+            let (field, bytes) = (&field.name, column.len());
+            let at = ctx(i)
+                .key("types")
+                .index(type_index)
+                .key("fields")
+                .index(f)
+                .key("name");
+            out.push(
+                Finding::new(&MSA308, at, tr!(lang, "`{name}.{field}` is stored in column `{column}` of table `{table}`, {bytes} bytes long: PostgreSQL keeps 63, MySQL and MariaDB refuse more than 64", "`{name}.{field}`은(는) 테이블 `{table}`의 컬럼 `{column}`({bytes}바이트)에 저장되는데, 컬럼 이름은 63바이트를 넘을 수 없습니다"))
+                    .help(tr!(lang, "shorten `{field}` so that its snake_case name has at most 63 bytes", "`{field}`의 snake_case 이름이 63바이트 이하가 되도록 줄이세요")),
+            );
+        }
     }
 }
 

@@ -78,6 +78,7 @@ pub static ALL: &[&Rule] = &[
     &data::MSA305,
     &data::MSA306,
     &data::MSA307,
+    &data::MSA308,
 ];
 
 /// Looks a rule up by code (case-insensitive).
