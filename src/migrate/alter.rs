@@ -49,6 +49,11 @@ fn table_statements(table: &str, changes: &[&Change], d: Dialect) -> Vec<String>
     };
     let add_check =
         |c: &Column| check_clause(table, c, d).map(|clause| alter(format!("ADD {clause}")));
+    // A column added as the table's new key gets a key's type (MySQL: VARCHAR, not TEXT).
+    let new_key = changes.iter().find_map(|c| match c {
+        Change::ChangeKey { to, .. } => Some(to.as_str()),
+        _ => None,
+    });
     for change in changes {
         match change {
             Change::DropColumn { column, .. } => {
@@ -56,7 +61,12 @@ fn table_statements(table: &str, changes: &[&Change], d: Dialect) -> Vec<String>
                 body.push(alter(format!("DROP COLUMN {}", d.quote(&column.name))));
             }
             Change::AddColumn { column, .. } => {
-                body.extend(add_column(table, column, d));
+                body.extend(add_column(
+                    table,
+                    column,
+                    d,
+                    new_key == Some(column.name.as_str()),
+                ));
                 on.extend(add_check(column));
             }
             Change::AlterColumn {
@@ -98,9 +108,9 @@ fn table_statements(table: &str, changes: &[&Change], d: Dialect) -> Vec<String>
 
 /// `ADD COLUMN`: a required column gets its kind's zero in the rows the table holds (without
 /// one, it is added `NOT NULL` as it is: `diff` reports that as a risk).
-fn add_column(table: &str, column: &Column, d: Dialect) -> Vec<String> {
+fn add_column(table: &str, column: &Column, d: Dialect, key: bool) -> Vec<String> {
     let t = d.quote(table);
-    let def = column_definition(column, d, false);
+    let def = column_definition(column, d, key);
     match (column.nullable, zero(&column.kind), d) {
         (false, Some(value), Dialect::Postgres) => vec![
             format!("ALTER TABLE {t} ADD COLUMN {def} DEFAULT {value};"),
@@ -118,7 +128,7 @@ fn add_column(table: &str, column: &Column, d: Dialect) -> Vec<String> {
             vec![
                 format!(
                     "ALTER TABLE {t} ADD COLUMN {};",
-                    column_definition(&nullable, d, false)
+                    column_definition(&nullable, d, key)
                 ),
                 format!("UPDATE {t} SET {c} = {value};"),
                 format!("ALTER TABLE {t} MODIFY COLUMN {def};"),
@@ -187,7 +197,13 @@ mod tests {
     use crate::migrate::testing::spec_with;
 
     fn sql(store: &str, old: &str, new: &str) -> String {
-        let schema = |fields: &str| {
+        const TABLES: &str = "[{ name: shelves, type: Shelf }]";
+        keyed_sql(store, (TABLES, old), (TABLES, new))
+    }
+
+    /// `sql` with the `tables` of each side.
+    fn keyed_sql(store: &str, old: (&str, &str), new: (&str, &str)) -> String {
+        let schema = |(tables, fields): (&str, &str)| {
             let types = format!(
                 "
       - name: Shelf
@@ -195,13 +211,9 @@ mod tests {
         fields:
           - {{ name: id, type: uuid }}{fields}"
             );
-            schema_of(&spec_with(
-                store,
-                "[{ name: shelves, type: Shelf }]",
-                &types,
-            ))
-            .contexts
-            .remove(0)
+            schema_of(&spec_with(store, tables, &types))
+                .contexts
+                .remove(0)
         };
         let (old, new) = (schema(old), schema(new));
         statements(&diff(Some(&old), &new), new.dialect).join("\n")
@@ -248,5 +260,27 @@ mod tests {
         ALTER TABLE `shelves` ADD COLUMN `day` DATE;
         ALTER TABLE `shelves` ADD CONSTRAINT `shelves_state_check` CHECK (`state` IN ('open', 'full'));
         ");
+    }
+
+    #[test]
+    fn a_key_moved_to_a_new_string_column_gets_a_key_type() {
+        let old = ("[{ name: shelves, type: Shelf }]", "");
+        let new = (
+            "[{ name: shelves, type: Shelf, key: code }]",
+            "\n          - { name: code, type: string }",
+        );
+        insta::assert_snapshot!(keyed_sql("mysql", old, new), @"
+        ALTER TABLE `shelves` DROP PRIMARY KEY;
+        ALTER TABLE `shelves` ADD COLUMN `code` VARCHAR(255);
+        UPDATE `shelves` SET `code` = '';
+        ALTER TABLE `shelves` MODIFY COLUMN `code` VARCHAR(255) NOT NULL;
+        ALTER TABLE `shelves` ADD CONSTRAINT `shelves_pkey` PRIMARY KEY (`code`);
+        ");
+        insta::assert_snapshot!(keyed_sql("postgres", old, new), @r#"
+        ALTER TABLE "shelves" DROP CONSTRAINT "shelves_pkey";
+        ALTER TABLE "shelves" ADD COLUMN "code" TEXT NOT NULL DEFAULT '';
+        ALTER TABLE "shelves" ALTER COLUMN "code" DROP DEFAULT;
+        ALTER TABLE "shelves" ADD CONSTRAINT "shelves_pkey" PRIMARY KEY ("code");
+        "#);
     }
 }
