@@ -1,4 +1,4 @@
-//! Real data-plane components for the tests: PostgreSQL and MariaDB (Debian's packages), Apache
+//! Real data-plane components for the tests: PostgreSQL, MariaDB and Redis (Debian's packages), Apache
 //! Kafka 4.x in KRaft mode (Maven Central jars on the JDK) and Prometheus with promtool (Debian),
 //! each started in a temp dir on a free 127.0.0.1 port, used only once it answers a real request
 //! (a query, a metadata request), and stopped by a `Drop` guard or, if the test process dies, by
@@ -10,7 +10,7 @@
 //! under test does (the tests do), or touch a system-wide server, port or data directory.
 //!
 //! Use: a test that stops or restarts a server starts its own (`Postgres::start()`, also
-//! `Mariadb`, `Kafka`); the others share one per test process (`Postgres::shared()` then
+//! `Mariadb`, `Kafka`, `Redis`); the others share one per test process (`Postgres::shared()` then
 //! `fresh_database`, `Kafka::shared()` with topics and groups from `unique_name`): Kafka takes
 //! 5 to 20 s to start, PostgreSQL 1 to 2 s, MariaDB 2 to 5 s, Prometheus well under a second.
 //!
@@ -24,6 +24,7 @@ mod mariadb;
 mod postgres;
 mod process;
 mod prometheus;
+mod redis;
 mod selftest;
 
 pub use database::{PASSWORD, USER};
@@ -31,6 +32,7 @@ pub use kafka::{Kafka, Outgoing, Record};
 pub use mariadb::Mariadb;
 pub use postgres::Postgres;
 pub use prometheus::{Outcome, Prometheus, Promtool};
+pub use redis::Redis;
 
 use std::collections::HashSet;
 use std::net::TcpListener;
