@@ -25,6 +25,49 @@ fn hops(chain: Option<&Vec<String>>) -> String {
 
 /// The table of every context, then the system's lines, for a terminal.
 pub fn human(m: &Metrics, lang: Lang) -> String {
+    let mut out = table(&rows(m, lang));
+    out.push('\n');
+    for line in summary(m, lang) {
+        let _ = writeln!(out, "{line}");
+    }
+    out.push_str(lang.pick(
+        "\nWhat each number means and where it comes from: msaforge metrics --definitions\n",
+        "\n각 수치의 뜻과 출처: msaforge metrics --definitions --lang ko\n",
+    ));
+    out
+}
+
+/// The same table and lines as `human`, in Markdown (the generated `docs/architecture.md`).
+pub fn markdown(m: &Metrics, lang: Lang) -> String {
+    let rows = rows(m, lang);
+    let mut out = String::new();
+    for (i, row) in rows.iter().enumerate() {
+        let cells: Vec<String> = row
+            .iter()
+            .enumerate()
+            .map(|(j, cell)| {
+                let cell = cell.replace('|', "\\|");
+                if i > 0 && j == 0 {
+                    format!("`{cell}`")
+                } else {
+                    cell
+                }
+            })
+            .collect();
+        let _ = writeln!(out, "| {} |", cells.join(" | "));
+        if i == 0 {
+            let _ = writeln!(out, "|{}", "---|".repeat(row.len()));
+        }
+    }
+    out.push('\n');
+    for line in summary(m, lang) {
+        let _ = writeln!(out, "- {line}");
+    }
+    out
+}
+
+/// The header and one row per context.
+fn rows(m: &Metrics, lang: Lang) -> Vec<Vec<String>> {
     let header = lang.pick(
         [
             "context",
@@ -72,7 +115,11 @@ pub fn human(m: &Metrics, lang: Lang) -> String {
             c.effective_rto.to_string(),
         ]);
     }
-    let mut out = table(&rows);
+    rows
+}
+
+/// The system's numbers, one line each.
+fn summary(m: &Metrics, lang: Lang) -> Vec<String> {
     let s = &m.system;
     let chain = |c: Option<&Vec<String>>| match c {
         Some(c) => tr!(
@@ -149,13 +196,5 @@ pub fn human(m: &Metrics, lang: Lang) -> String {
         s.effective_rto_min,
         s.effective_rto_max
     ));
-    out.push('\n');
-    for line in lines {
-        let _ = writeln!(out, "{line}");
-    }
-    out.push_str(lang.pick(
-        "\nWhat each number means and where it comes from: msaforge metrics --definitions\n",
-        "\n각 수치의 뜻과 출처: msaforge metrics --definitions --lang ko\n",
-    ));
-    out
+    lines
 }

@@ -117,3 +117,58 @@ fn unreadable_specs_are_usage_errors_and_broken_ones_spec_errors() {
     // A spec is needed unless the definitions are asked for.
     Msaforge::new().arg("metrics").run().code(2);
 }
+
+/// The generated `docs/architecture.md` holds the table and lines `msaforge metrics` prints, cell
+/// for cell.
+#[test]
+fn the_architecture_doc_holds_the_metrics_table() {
+    for example in ["records-archive", "permit-office", "civil-petition"] {
+        let spec = format!("examples/{example}.yaml");
+        let printed = ok_stdout(&["metrics", &spec]);
+        let dir = tempfile::tempdir().expect("temp dir");
+        Msaforge::new()
+            .args(["generate", &spec, "-o"])
+            .arg(dir.path())
+            .run()
+            .code(0);
+        let doc = std::fs::read_to_string(dir.path().join("docs/architecture.md")).expect("doc");
+        let section = doc
+            .split("## Coupling metrics")
+            .nth(1)
+            .and_then(|s| s.split("\n## ").next())
+            .unwrap_or_else(|| panic!("{example}: no metrics section in:\n{doc}"));
+        // The terminal's rows (columns apart by two spaces or more) against the Markdown rows.
+        let terminal: Vec<Vec<String>> = printed
+            .lines()
+            .take_while(|l| !l.is_empty())
+            .map(|l| {
+                l.split("  ")
+                    .map(str::trim)
+                    .filter(|c| !c.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .collect();
+        let markdown: Vec<Vec<String>> = section
+            .lines()
+            .filter(|l| l.starts_with("| "))
+            .map(|l| {
+                l.trim_matches('|')
+                    .split(" | ")
+                    .map(|c| c.trim().trim_matches('`').to_owned())
+                    .collect()
+            })
+            .collect();
+        assert_eq!(markdown, terminal, "{example}: the table");
+        for line in printed
+            .lines()
+            .skip_while(|l| !l.is_empty())
+            .filter(|l| !l.is_empty() && !l.contains("--definitions"))
+        {
+            assert!(
+                section.contains(&format!("- {line}\n")),
+                "{example}: {line:?} in\n{section}"
+            );
+        }
+    }
+}

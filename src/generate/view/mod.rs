@@ -35,6 +35,8 @@ pub struct SystemView {
     pub msaforge_version: &'static str,
     /// Kubernetes and DR: see `generate::deploy` (per context: `ctx.deploy`).
     pub deploy: DeployView,
+    /// The table and lines of `msaforge metrics`, in Markdown (`docs/architecture.md`).
+    pub metrics: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -88,6 +90,10 @@ pub fn system(spec: &Spec) -> SystemView {
     let prefix = spec.gateway.prefix.trim_end_matches('/').to_owned();
     let used: Vec<_> = stack::used(spec).collect();
     SystemView {
+        metrics: crate::metrics::render::markdown(
+            &crate::metrics::measure(spec),
+            crate::lang::Lang::En,
+        ),
         deploy: deploy::view(
             spec,
             order,
