@@ -28,7 +28,7 @@ use serde_json::json;
 use crate::drain::{self, Drain, assert_drains};
 use crate::harness::{
     GATEWAY, Processes, ROOT, assert_free, assert_not_implemented, build, generate, get, json,
-    keep_binaries, kept_dir, local, ports, post_json, required_tool, start_gateway, wait_for,
+    keep_binaries, kept_dir, local, nginx, ports, post_json, start_gateway, wait_for,
 };
 use crate::infra::{Mariadb, Postgres};
 use crate::service_db::{
@@ -89,15 +89,6 @@ fn records_archive() -> &'static Built {
         );
         Built { system, bin }
     })
-}
-
-/// `nginx`, or `None` when the test is to be skipped.
-fn nginx() -> Option<PathBuf> {
-    required_tool(
-        "nginx",
-        "MSAFORGE_E2E_REQUIRED",
-        "Debian: apt-get install nginx-core",
-    )
 }
 
 /// A service of the built example on its local port, with only what it needs: `PORT` and the

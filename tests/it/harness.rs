@@ -64,6 +64,16 @@ pub fn assert_free(addrs: impl IntoIterator<Item = String>) {
     }
 }
 
+/// `nginx` (Debian's), or `None` when the test is to be skipped (a failure with
+/// `MSAFORGE_E2E_REQUIRED`).
+pub fn nginx() -> Option<PathBuf> {
+    required_tool(
+        "nginx",
+        "MSAFORGE_E2E_REQUIRED",
+        "Debian: apt-get install nginx-core",
+    )
+}
+
 /// Starts nginx with the generated `gateway/nginx.local.conf` of `system`, its prefix (pid file,
 /// error and access logs) in the processes' log directory, and waits until it answers.
 pub fn start_gateway(processes: &mut Processes, nginx: &Path, system: &Path) {

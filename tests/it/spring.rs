@@ -25,8 +25,8 @@ use crate::binary::Msaforge;
 use crate::drain::{self, Drain, assert_drains};
 use crate::harness::{
     BUILD_TIMEOUT, GATEWAY, Processes, ROOT, assert_free, assert_not_implemented, build, generate,
-    get, json, keep_binaries, kept_dir, local, ports, post_json, required_tool, start_gateway,
-    tail, wait_for,
+    get, json, keep_binaries, kept_dir, local, nginx, ports, post_json, required_tool,
+    start_gateway, tail, wait_for,
 };
 use crate::infra::Postgres;
 use crate::service_db::{TRICKY_PASSWORD, assert_ends_naming_database_url, owned_database};
@@ -307,11 +307,7 @@ fn spring_and_rust_services_share_one_trace_through_the_gateway() {
     let Some(mvn) = java_tools() else {
         return;
     };
-    let Some(nginx) = required_tool(
-        "nginx",
-        "MSAFORGE_E2E_REQUIRED",
-        "Debian: apt-get install nginx-core",
-    ) else {
+    let Some(nginx) = nginx() else {
         return;
     };
     let Some(mut pg) = Postgres::start() else {
@@ -449,13 +445,7 @@ fn a_spring_boot_service_stops_without_failing_a_request() {
     let Some(mvn) = java_tools() else {
         return;
     };
-    if required_tool(
-        "nginx",
-        "MSAFORGE_E2E_REQUIRED",
-        "Debian: apt-get install nginx-core",
-    )
-    .is_none()
-    {
+    if nginx().is_none() {
         return; // the same tools as the other end-to-end test (it builds the same system)
     }
     let Some(pg) = Postgres::shared() else {

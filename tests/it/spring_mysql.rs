@@ -15,7 +15,7 @@ use std::process::Command;
 use crate::binary::Msaforge;
 use crate::harness::{
     GATEWAY, Processes, ROOT, assert_free, assert_not_implemented, get, json, kept_dir, local,
-    ports, post_json, required_tool, start_gateway, wait_for,
+    nginx, ports, post_json, start_gateway, wait_for,
 };
 use crate::infra::Mariadb;
 use crate::spring::{java_tools, package};
@@ -32,11 +32,7 @@ fn a_spring_boot_service_stores_and_reads_its_aggregate_on_mariadb() {
     let Some(mvn) = java_tools() else {
         return;
     };
-    let Some(nginx) = required_tool(
-        "nginx",
-        "MSAFORGE_E2E_REQUIRED",
-        "Debian: apt-get install nginx-core",
-    ) else {
+    let Some(nginx) = nginx() else {
         return;
     };
     let Some(mut maria) = Mariadb::start() else {
