@@ -18,7 +18,7 @@ pub fn synthetic(n: usize) -> String {
         let grade = 1 + (i / 4) % 3;
         let _ = write!(
             s,
-            "  - name: ctx-{i}\n    title: Context {i}\n    purpose: Synthetic context {i}.\n    team: team-{team}\n    dr: {{ grade: {grade}, write_strategy: single-primary }}\n    data: {{ store: postgres, tables: [t{i}_a, t{i}_b] }}\n    types:\n",
+            "  - name: ctx-{i}\n    title: Context {i}\n    purpose: Synthetic context {i}.\n    team: team-{team}\n    dr: {{ grade: {grade}, strategy: active-standby }}\n    data: {{ store: postgres, tables: [t{i}_a, t{i}_b] }}\n    types:\n",
             team = i / 3
         );
         for t in 0..3 {

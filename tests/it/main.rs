@@ -6,6 +6,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod bad_input;
+mod bench_inputs;
 mod binary;
 mod cli;
 mod deploy_config;
