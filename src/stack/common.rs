@@ -48,6 +48,12 @@ pub fn event_type(context: &str, event: &str) -> String {
     format!("{context}.{}.v1", event.to_kebab_case())
 }
 
+/// The Kafka topic of an event: `<system>.<context>.<event>.v1`, the system's name before the
+/// event's type, so that systems sharing one cluster never share a topic.
+pub fn topic(system: &str, context: &str, event: &str) -> String {
+    format!("{system}.{}", event_type(context, event))
+}
+
 /// A spec type or event as one stack's templates see it: its fields and the enums of its enum
 /// fields, spelt by the stack (`F` a field, `V` an enum value).
 #[derive(Debug, Serialize)]

@@ -157,8 +157,8 @@ fn dry_run_writes_nothing() {
     // The counts; a new output has no file that needs the user, so none is listed.
     let text = dry_run(&[]);
     assert!(
-        text.contains(": 156 create\n")
-            && text.contains("(--verbose lists the 156 changed file(s))")
+        text.contains(": 160 create\n")
+            && text.contains("(--verbose lists the 160 changed file(s))")
             && !text.contains("README.md")
             && text.contains("nothing written"),
         "{text}"
@@ -170,7 +170,7 @@ fn dry_run_writes_nothing() {
     );
     assert_eq!(
         text.lines().filter(|l| l.starts_with("  create ")).count(),
-        156
+        160
     );
     assert!(!out_dir.exists());
 }

@@ -1,5 +1,6 @@
 //! Real validators on generated systems: nginx -t (Debian's nginx), openapi-spec-validator,
-//! check-jsonschema with the compose specification, hadolint and yamllint.
+//! the AsyncAPI Initiative's parser (@asyncapi/parser on Node.js), check-jsonschema with the
+//! compose specification, hadolint and yamllint.
 //!
 //! A missing tool skips its check with a message, unless `MSAFORGE_VALIDATORS_REQUIRED` is set (CI
 //! sets it, and installs the tools in `.ci/run`), in which case it fails.
@@ -149,6 +150,85 @@ fn openapi_documents_are_valid() {
             run(Command::new("openapi-spec-validator").arg(doc));
         }
     }
+}
+
+/// The AsyncAPI parser's `node_modules` (`MSAFORGE_ASYNCAPI_MODULES`, which `.ci/run` sets), or
+/// `None` when the check is to be skipped.
+fn asyncapi_modules() -> Option<PathBuf> {
+    let dir = std::env::var_os("MSAFORGE_ASYNCAPI_MODULES").map(PathBuf::from);
+    let found = dir
+        .as_ref()
+        .is_some_and(|d| d.join("@asyncapi/parser/package.json").is_file());
+    if !found {
+        assert!(
+            std::env::var_os("MSAFORGE_VALIDATORS_REQUIRED").is_none(),
+            "@asyncapi/parser is required (MSAFORGE_VALIDATORS_REQUIRED is set) but \
+             MSAFORGE_ASYNCAPI_MODULES names no node_modules holding it"
+        );
+        eprintln!("skipping AsyncAPI checks: @asyncapi/parser not installed (.ci/run installs it)");
+        return None;
+    }
+    have("node").then(|| dir.expect("found"))
+}
+
+#[test]
+fn asyncapi_documents_are_valid() {
+    let Some(modules) = asyncapi_modules() else {
+        return;
+    };
+    for example in specs() {
+        let dir = generated(example);
+        let docs = files(dir.path(), "asyncapi.yaml");
+        assert!(!docs.is_empty(), "{example}: no asyncapi.yaml generated");
+        let out = Command::new("node")
+            .arg(Path::new(ROOT).join("tests/validators/asyncapi.cjs"))
+            .args(&docs)
+            .env("NODE_PATH", &modules)
+            .output()
+            .expect("node starts");
+        let said = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{example}: AsyncAPI errors:\n{said}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // What the parser says beyond the version it would prefer (3.1.0) is a defect too.
+        let other: Vec<&str> = said
+            .lines()
+            .filter(|l| !l.contains("asyncapi-latest-version"))
+            .collect();
+        assert!(other.is_empty(), "{example}: {other:#?}");
+    }
+}
+
+/// A broken reference in a generated document is an error for the validator: the check can fail.
+#[test]
+fn the_asyncapi_validator_refuses_a_broken_reference() {
+    let Some(modules) = asyncapi_modules() else {
+        return;
+    };
+    let dir = generated("records-archive.yaml");
+    let doc = dir.path().join("services/checkout/asyncapi.yaml");
+    let text = std::fs::read_to_string(&doc).expect("checkout's asyncapi.yaml");
+    let broken = text.replacen(
+        "#/components/messages/RecordCheckedOut\"",
+        "#/components/messages/NoSuchMessage\"",
+        1,
+    );
+    assert_ne!(broken, text, "the document references RecordCheckedOut");
+    std::fs::write(&doc, broken).expect("write");
+    let out = Command::new("node")
+        .arg(Path::new(ROOT).join("tests/validators/asyncapi.cjs"))
+        .arg(&doc)
+        .env("NODE_PATH", &modules)
+        .output()
+        .expect("node starts");
+    assert!(!out.status.success(), "a broken $ref passes");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("NoSuchMessage"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }
 
 #[test]

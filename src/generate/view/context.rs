@@ -95,6 +95,8 @@ pub struct RouteView {
 pub struct EventRefView {
     pub name: String,
     pub from: String,
+    /// The publisher's topic of the event.
+    pub topic: String,
 }
 
 /// The view of context `i`, whose row of the DR plan is `plan`.
@@ -152,13 +154,14 @@ pub fn context(spec: &Spec, i: usize, plan: ContextPlan) -> ContextView {
         types: types::types(c, &taken),
         has_public: operations.iter().any(|o| o.public),
         operations,
-        publishes: types::events(&spec.contexts, c, &taken),
+        publishes: types::events(spec.system.name.as_str(), &spec.contexts, c, &taken),
         consumes: c
             .consumes
             .iter()
             .map(|e| EventRefView {
                 name: e.name.clone(),
                 from: e.from.clone(),
+                topic: common::topic(spec.system.name.as_str(), &e.from, &e.name),
             })
             .collect(),
         calls: operation::calls(spec, c),

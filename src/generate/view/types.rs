@@ -24,6 +24,8 @@ pub struct EventView {
     pub enums: Vec<EnumView>,
     /// `<context>.<event>.v1`.
     pub event_type: String,
+    /// Its topic, `<system>.<context>.<event>.v1` (`stack::common::topic`).
+    pub topic: String,
     /// Names of the contexts that consume it.
     pub consumers: Vec<String>,
 }
@@ -73,7 +75,7 @@ pub fn types(c: &Context, taken: &[&str]) -> Vec<TypeView> {
         .collect()
 }
 
-pub fn events(all: &[Context], c: &Context, taken: &[&str]) -> Vec<EventView> {
+pub fn events(system: &str, all: &[Context], c: &Context, taken: &[&str]) -> Vec<EventView> {
     c.publishes
         .iter()
         .map(|e: &Event| EventView {
@@ -82,6 +84,7 @@ pub fn events(all: &[Context], c: &Context, taken: &[&str]) -> Vec<EventView> {
             enums: enums(&e.name, &e.fields, taken),
             fields: fields(&e.name, &e.fields, taken),
             event_type: common::event_type(&c.name, &e.name),
+            topic: common::topic(system, &c.name, &e.name),
             consumers: all
                 .iter()
                 .filter(|o| {
