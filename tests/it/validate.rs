@@ -171,6 +171,16 @@ fn asyncapi_modules() -> Option<PathBuf> {
     have("node").then(|| dir.expect("found"))
 }
 
+/// `tests/validators/asyncapi.cjs` on `docs`, with the parser of `modules`.
+fn asyncapi(modules: &Path, docs: &[PathBuf]) -> std::process::Output {
+    Command::new("node")
+        .arg(Path::new(ROOT).join("tests/validators/asyncapi.cjs"))
+        .args(docs)
+        .env("NODE_PATH", modules)
+        .output()
+        .expect("node starts")
+}
+
 #[test]
 fn asyncapi_documents_are_valid() {
     let Some(modules) = asyncapi_modules() else {
@@ -180,12 +190,7 @@ fn asyncapi_documents_are_valid() {
         let dir = generated(example);
         let docs = files(dir.path(), "asyncapi.yaml");
         assert!(!docs.is_empty(), "{example}: no asyncapi.yaml generated");
-        let out = Command::new("node")
-            .arg(Path::new(ROOT).join("tests/validators/asyncapi.cjs"))
-            .args(&docs)
-            .env("NODE_PATH", &modules)
-            .output()
-            .expect("node starts");
+        let out = asyncapi(&modules, &docs);
         let said = String::from_utf8_lossy(&out.stdout);
         assert!(
             out.status.success(),
@@ -217,12 +222,7 @@ fn the_asyncapi_validator_refuses_a_broken_reference() {
     );
     assert_ne!(broken, text, "the document references RecordCheckedOut");
     std::fs::write(&doc, broken).expect("write");
-    let out = Command::new("node")
-        .arg(Path::new(ROOT).join("tests/validators/asyncapi.cjs"))
-        .arg(&doc)
-        .env("NODE_PATH", &modules)
-        .output()
-        .expect("node starts");
+    let out = asyncapi(&modules, &[doc]);
     assert!(!out.status.success(), "a broken $ref passes");
     assert!(
         String::from_utf8_lossy(&out.stdout).contains("NoSuchMessage"),
