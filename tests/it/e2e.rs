@@ -28,7 +28,7 @@ use serde_json::json;
 use crate::drain::{self, Drain, assert_drains};
 use crate::harness::{
     GATEWAY, Processes, ROOT, assert_free, assert_not_implemented, build, generate, get, json,
-    keep_binaries, kept_dir, local, nginx, ports, post_json, start_gateway, wait_for,
+    keep_binaries, kept_dir, local, nginx, ports, post_created, post_json, start_gateway, wait_for,
 };
 use crate::infra::{Mariadb, Postgres};
 use crate::service_db::{
@@ -261,9 +261,8 @@ fn stored_aggregates_round_trip(
         "installedOn": "2024-05-02",
         "slots": [{"code": "B2-03-04-1", "level": 1, "occupiedMm": 350, "status": "partial"}],
     });
-    let reply = post_json(GATEWAY, "/api/v1/shelves", &shelf).expect("gateway answers");
-    assert_eq!(reply.status, 201, "{reply:?}");
-    assert_eq!(json(&reply), shelf, "{reply:?}");
+    let created = post_created(GATEWAY, "/api/v1/shelves", &shelf);
+    assert_eq!(created, shelf, "the created shelf");
     let reply = get(GATEWAY, &format!("/api/v1/shelves/{SHELF_ID}"), &[]).expect("gateway answers");
     assert_eq!(reply.status, 200, "{reply:?}");
     assert_eq!(json(&reply), shelf, "the stored shelf: {reply:?}");
@@ -285,12 +284,10 @@ fn stored_aggregates_round_trip(
         "purpose": "legal-request",
         "dueDate": "2026-12-31",
     });
-    let reply = post_json(GATEWAY, "/api/v1/loans", &request).expect("gateway answers");
-    assert_eq!(reply.status, 201, "{reply:?}");
-    let loan = json(&reply);
+    let loan = post_created(GATEWAY, "/api/v1/loans", &request);
     let id = loan["id"].as_str().expect("the loan's id").to_owned();
-    assert_eq!(loan["purpose"], "legal-request", "{reply:?}");
-    assert_eq!(loan["status"], "requested", "{reply:?}");
+    assert_eq!(loan["purpose"], "legal-request", "{loan}");
+    assert_eq!(loan["status"], "requested", "{loan}");
     let reply = get(GATEWAY, &format!("/api/v1/loans/{id}"), &[]).expect("gateway answers");
     assert_eq!(reply.status, 200, "{reply:?}");
     assert_eq!(json(&reply), loan, "the stored loan: {reply:?}");

@@ -326,6 +326,13 @@ pub fn post_json(addr: &str, path: &str, body: &serde_json::Value) -> std::io::R
     reply(request.send(body.to_string()))
 }
 
+/// A POST of `body` that must create (201): the JSON it answers.
+pub fn post_created(addr: &str, path: &str, body: &serde_json::Value) -> serde_json::Value {
+    let reply = post_json(addr, path, body).unwrap_or_else(|e| panic!("{addr} answers: {e}"));
+    assert_eq!(reply.status, 201, "{reply:?}");
+    json(&reply)
+}
+
 fn reply(
     response: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
 ) -> std::io::Result<Reply> {

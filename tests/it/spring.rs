@@ -25,7 +25,7 @@ use crate::binary::Msaforge;
 use crate::drain::{self, Drain, assert_drains};
 use crate::harness::{
     BUILD_TIMEOUT, GATEWAY, Processes, ROOT, assert_free, assert_not_implemented, build, generate,
-    get, json, keep_binaries, kept_dir, local, nginx, ports, post_json, required_tool,
+    get, json, keep_binaries, kept_dir, local, nginx, ports, post_created, required_tool,
     start_gateway, tail, wait_for,
 };
 use crate::infra::Postgres;
@@ -344,9 +344,10 @@ fn spring_and_rust_services_share_one_trace_through_the_gateway() {
         "content": "열람실 운영 시간",
         "attachments": ["scan-1.pdf", "scan-2.pdf"],
     });
-    let reply = post_json(GATEWAY, "/api/v1/petitions", &draft).expect("gateway answers");
-    assert_eq!(reply.status, 201, "{reply:?}");
-    let id = json(&reply)["id"].as_str().expect("an id").to_owned();
+    let id = post_created(GATEWAY, "/api/v1/petitions", &draft)["id"]
+        .as_str()
+        .expect("an id")
+        .to_owned();
     let row = pg.sql(
         petitions_db,
         &format!(
@@ -464,9 +465,10 @@ fn a_spring_boot_service_stops_without_failing_a_request() {
         "content": "문의",
         "attachments": [],
     });
-    let reply = post_json(&local(PETITIONS.1), "/v1/petitions", &draft).expect("petitions answers");
-    assert_eq!(reply.status, 201, "{reply:?}");
-    let id = json(&reply)["id"].as_str().expect("an id").to_owned();
+    let id = post_created(&local(PETITIONS.1), "/v1/petitions", &draft)["id"]
+        .as_str()
+        .expect("an id")
+        .to_owned();
     assert_drains(
         &mut processes,
         &Drain {

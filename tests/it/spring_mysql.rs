@@ -15,7 +15,7 @@ use std::process::Command;
 use crate::binary::Msaforge;
 use crate::harness::{
     GATEWAY, Processes, ROOT, assert_free, assert_not_implemented, get, json, kept_dir, local,
-    nginx, ports, post_json, start_gateway, wait_for,
+    nginx, ports, post_created, start_gateway, wait_for,
 };
 use crate::infra::Mariadb;
 use crate::spring::{java_tools, package};
@@ -92,9 +92,7 @@ fn a_spring_boot_service_stores_and_reads_its_aggregate_on_mariadb() {
         "purpose": "legal-request",
         "dueDate": "2026-12-24",
     });
-    let reply = post_json(GATEWAY, "/api/v1/loans", &request).expect("gateway answers");
-    assert_eq!(reply.status, 201, "{reply:?}");
-    let posted = json(&reply);
+    let posted = post_created(GATEWAY, "/api/v1/loans", &request);
     let id = posted["id"].as_str().expect("an id").to_owned();
 
     // The row as MariaDB holds it: the migration's types, the values the dialect binds.
