@@ -18,7 +18,7 @@ pub fn statements(changes: &[Change], dialect: Dialect) -> Vec<String> {
     for change in changes {
         match change {
             Change::DropTable { table } => out.push(drop_table(&table.name, dialect)),
-            Change::CreateTable { .. } => {}
+            Change::CreateTable { .. } | Change::CreateMessaging { .. } => {}
             _ if !tables.contains(&change.table()) => tables.push(change.table()),
             _ => {}
         }
@@ -30,6 +30,10 @@ pub fn statements(changes: &[Change], dialect: Dialect) -> Vec<String> {
     out.extend(changes.iter().filter_map(|c| match c {
         Change::CreateTable { table } => Some(create_table(table, dialect)),
         _ => None,
+    }));
+    out.extend(changes.iter().flat_map(|c| match c {
+        Change::CreateMessaging { messaging } => messaging.create(dialect),
+        _ => Vec::new(),
     }));
     out
 }
@@ -100,7 +104,9 @@ fn table_statements(table: &str, changes: &[&Change], d: Dialect) -> Vec<String>
                     )),
                 );
             }
-            Change::CreateTable { .. } | Change::DropTable { .. } => {}
+            Change::CreateTable { .. }
+            | Change::DropTable { .. }
+            | Change::CreateMessaging { .. } => {}
         }
     }
     off.into_iter().chain(body).chain(on).collect()

@@ -124,12 +124,19 @@ pub fn drop_table(table: &str, dialect: Dialect) -> String {
     format!("DROP TABLE {};", dialect.quote(table))
 }
 
-/// The statements of a context's first migration: every table, in spec order.
+/// The statements of a context's first migration: every table, in spec order, then the events
+/// tables.
 pub fn create_schema(schema: &ContextSchema) -> Vec<String> {
     schema
         .tables
         .iter()
         .map(|t| create_table(t, schema.dialect))
+        .chain(
+            schema
+                .messaging
+                .iter()
+                .flat_map(|m| m.create(schema.dialect)),
+        )
         .collect()
 }
 

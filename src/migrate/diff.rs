@@ -7,6 +7,7 @@
 use serde::Serialize;
 
 use super::mapping::{Column, ColumnKind, ContextSchema, TableSchema};
+use super::messaging::Messaging;
 
 /// One change of a context's schema.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -42,6 +43,10 @@ pub enum Change {
         from: String,
         to: String,
     },
+    /// The outbox or the inbox of its events (never dropped: see `messaging`).
+    CreateMessaging {
+        messaging: Messaging,
+    },
 }
 
 impl Change {
@@ -52,6 +57,7 @@ impl Change {
             | Change::DropColumn { table, .. }
             | Change::AlterColumn { table, .. }
             | Change::ChangeKey { table, .. } => table,
+            Change::CreateMessaging { messaging } => messaging.table(),
         }
     }
 
@@ -59,7 +65,7 @@ impl Change {
     pub fn slug(&self) -> String {
         let t = self.table();
         match self {
-            Change::CreateTable { .. } => format!("create_{t}"),
+            Change::CreateTable { .. } | Change::CreateMessaging { .. } => format!("create_{t}"),
             Change::DropTable { .. } => format!("drop_{t}"),
             Change::AddColumn { column, .. } => format!("add_{t}_{}", column.name),
             Change::DropColumn { column, .. } => format!("drop_{t}_{}", column.name),
@@ -88,6 +94,13 @@ pub fn diff(old: Option<&ContextSchema>, new: &ContextSchema) -> Vec<Change> {
         }
     }
     out.extend(created);
+    let old_messaging: &[Messaging] = old.map_or(&[], |o| &o.messaging);
+    out.extend(
+        new.messaging
+            .iter()
+            .filter(|m| !old_messaging.contains(m))
+            .map(|&messaging| Change::CreateMessaging { messaging }),
+    );
     out
 }
 

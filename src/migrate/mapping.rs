@@ -30,6 +30,9 @@ pub struct ContextSchema {
     /// Plain table names (`tables: [name]`): declared, owned by the user's code, never migrated.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unmapped: Vec<String>,
+    /// The events tables: the outbox when it publishes, the inbox when it consumes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub messaging: Vec<super::messaging::Messaging>,
 }
 
 impl ContextSchema {
@@ -170,6 +173,7 @@ pub fn context_schema(ctx: &Context) -> Option<ContextSchema> {
         dialect,
         tables,
         unmapped,
+        messaging: super::messaging::needed(!ctx.publishes.is_empty(), !ctx.consumes.is_empty()),
     })
 }
 

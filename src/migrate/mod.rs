@@ -37,6 +37,7 @@ pub mod diff;
 pub mod files;
 pub mod history;
 pub mod mapping;
+pub mod messaging;
 pub mod risk;
 
 use serde::{Deserialize, Serialize};

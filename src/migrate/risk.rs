@@ -25,6 +25,9 @@ impl Change {
                 table.columns.len()
             ),
             Change::DropTable { .. } => format!("drop table {t}"),
+            Change::CreateMessaging { messaging } => {
+                format!("create table {t} ({})", messaging.purpose())
+            }
             Change::AddColumn { column, .. } => format!(
                 "add column {t}.{} ({}, {})",
                 column.name,
@@ -98,7 +101,9 @@ impl Change {
                     ),
                 )
             }
-            Change::CreateTable { .. } | Change::AddColumn { .. } => return None,
+            Change::CreateTable { .. }
+            | Change::AddColumn { .. }
+            | Change::CreateMessaging { .. } => return None,
             Change::AlterColumn { from, to, .. } => {
                 let what = if !widens(&from.kind, &to.kind) {
                     narrowing(t, from, to)

@@ -332,6 +332,24 @@ pub struct Events {
 pub struct EventDef {
     /// PascalCase, in the past tense (`RecordPlaced`).
     pub name: PascalName,
+    /// The contract's version (default 1), in its topic and type (`...record-placed.v2`). A
+    /// breaking change to the fields needs a new version; during a migration a context may
+    /// publish two versions of one event side by side.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 999))]
+    pub version: Option<u32>,
+    /// The field whose value is the Kafka message key: events with the same key keep their order
+    /// (use the aggregate's id). Without one, events are spread over partitions in no order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<CamelName>,
+    /// Partitions of its topic (default 3): the most consumers of one group working in parallel.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 1000))]
+    pub partitions: Option<u32>,
+    /// How long the broker keeps its messages (default `7d`): the longest a consumer may be down
+    /// and still catch up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention: Option<Duration>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<Field>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -344,6 +362,10 @@ pub struct EventDef {
 pub struct EventRef {
     pub name: PascalName,
     pub from: KebabName,
+    /// The version consumed (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 999))]
+    pub version: Option<u32>,
 }
 
 /// A synchronous call to another context's operation.

@@ -30,17 +30,53 @@ pub struct Operation {
     pub description: Option<String>,
 }
 
+/// Partitions of an event's topic when the spec names none.
+pub const DEFAULT_PARTITIONS: u32 = 3;
+/// How long the broker keeps an event's messages when the spec says nothing: a week.
+pub const DEFAULT_RETENTION: Millis = Millis::from_hours(24 * 7);
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Event {
     pub name: String,
+    /// 1 unless the spec says otherwise.
+    pub version: u32,
+    /// The field whose value keys the Kafka message (keeps order per key), if the spec names one.
+    pub key: Option<String>,
+    pub partitions: u32,
+    pub retention: Millis,
     pub fields: Vec<Field>,
     pub description: Option<String>,
+}
+
+impl Event {
+    /// The name of its type in code: `RecordPlaced` for version 1, `RecordPlacedV2` for version 2
+    /// (so that two versions published side by side are two types).
+    pub fn type_name(&self) -> String {
+        type_name(&self.name, self.version)
+    }
+}
+
+/// `RecordPlaced` at version 1, `RecordPlacedV2` at version 2: the type of an event version.
+pub fn type_name(name: &str, version: u32) -> String {
+    if version == 1 {
+        name.to_owned()
+    } else {
+        format!("{name}V{version}")
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct EventRef {
     pub name: String,
     pub from: String,
+    /// 1 unless the spec says otherwise.
+    pub version: u32,
+}
+
+impl EventRef {
+    pub fn type_name(&self) -> String {
+        type_name(&self.name, self.version)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -326,6 +362,14 @@ fn context(c: model::Context, java_root: &str, level: &impl Fn(&model::Dr) -> Dr
             .into_iter()
             .map(|e| Event {
                 name: e.name.0,
+                version: e.version.unwrap_or(1),
+                key: e.key.map(|k| k.0),
+                partitions: e.partitions.unwrap_or(DEFAULT_PARTITIONS),
+                retention: e
+                    .retention
+                    .as_ref()
+                    .and_then(super::names::Duration::parse)
+                    .unwrap_or(DEFAULT_RETENTION),
                 fields: fields(e.fields),
                 description: e.description,
             })
@@ -336,6 +380,7 @@ fn context(c: model::Context, java_root: &str, level: &impl Fn(&model::Dr) -> Dr
             .map(|e| EventRef {
                 name: e.name.0,
                 from: e.from.0,
+                version: e.version.unwrap_or(1),
             })
             .collect(),
         calls: c

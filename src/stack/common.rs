@@ -24,34 +24,49 @@ pub fn port(i: usize) -> u16 {
 }
 
 /// The names generated enums of `c` must avoid: its types' and its events'.
-pub fn taken(c: &Context) -> Vec<&str> {
+pub fn taken(c: &Context) -> Vec<String> {
     c.types
         .iter()
-        .map(|t| t.name.as_str())
-        .chain(c.publishes.iter().map(|e| e.name.as_str()))
+        .map(|t| t.name.clone())
+        .chain(
+            c.publishes
+                .iter()
+                .map(crate::spec::resolve::Event::type_name),
+        )
         .collect()
 }
 
 /// `ShelfStatus` for field `status` of `Shelf`; `ShelfStatusEnum` when the context already has a
 /// type of that name, so every stack and OpenAPI agree on one unambiguous name.
-pub fn enum_name(owner: &str, field: &str, taken: &[&str]) -> String {
+pub fn enum_name(owner: &str, field: &str, taken: &[String]) -> String {
     let name = format!("{owner}{}", field.to_upper_camel_case());
-    if taken.contains(&name.as_str()) {
+    if taken.contains(&name) {
         format!("{name}Enum")
     } else {
         name
     }
 }
 
-/// The versioned type of an event, `<context>.<event>.v1`, the same in every stack.
-pub fn event_type(context: &str, event: &str) -> String {
-    format!("{context}.{}.v1", event.to_kebab_case())
+/// The versioned type of an event, `<context>.<event>.v<N>`, the same in every stack (and the
+/// CloudEvents `type` of its messages).
+pub fn event_type(context: &str, event: &str, version: u32) -> String {
+    format!("{context}.{}.v{version}", event.to_kebab_case())
 }
 
-/// The Kafka topic of an event: `<system>.<context>.<event>.v1`, the system's name before the
+/// The Kafka topic of an event: `<system>.<context>.<event>.v<N>`, the system's name before the
 /// event's type, so that systems sharing one cluster never share a topic.
-pub fn topic(system: &str, context: &str, event: &str) -> String {
-    format!("{system}.{}", event_type(context, event))
+pub fn topic(system: &str, context: &str, event: &str, version: u32) -> String {
+    format!("{system}.{}", event_type(context, event, version))
+}
+
+/// Where the messages a consumer of `topic` gives up on go, with the error: `<topic>.dlq`.
+pub fn dead_letter_topic(topic: &str) -> String {
+    format!("{topic}.dlq")
+}
+
+/// The consumer group of a context: `<system>.<context>`, one per context, shared by its replicas.
+pub fn consumer_group(system: &str, context: &str) -> String {
+    format!("{system}.{context}")
 }
 
 /// A spec type or event as one stack's templates see it: its fields and the enums of its enum
@@ -78,7 +93,7 @@ pub struct EnumOf<V> {
 /// names its enums avoid) and an enum value.
 #[derive(Debug, Clone, Copy)]
 pub struct Spelling<F, V> {
-    pub field: fn(owner: &str, field: &Field, taken: &[&str]) -> F,
+    pub field: fn(owner: &str, field: &Field, taken: &[String]) -> F,
     pub value: fn(&str) -> V,
 }
 
@@ -95,8 +110,8 @@ impl<F, V> Spelling<F, V> {
         c.publishes
             .iter()
             .map(|e| Record {
-                event_type: Some(event_type(&c.name, &e.name)),
-                ..self.fields(&e.name, e.description.as_ref(), &e.fields, &taken)
+                event_type: Some(event_type(&c.name, &e.name, e.version)),
+                ..self.fields(&e.type_name(), e.description.as_ref(), &e.fields, &taken)
             })
             .collect()
     }
@@ -110,7 +125,7 @@ impl<F, V> Spelling<F, V> {
             .collect()
     }
 
-    fn record(&self, t: &TypeDef, taken: &[&str]) -> Record<F, V> {
+    fn record(&self, t: &TypeDef, taken: &[String]) -> Record<F, V> {
         self.fields(&t.name, t.description.as_ref(), &t.fields, taken)
     }
 
@@ -119,7 +134,7 @@ impl<F, V> Spelling<F, V> {
         owner: &str,
         description: Option<&String>,
         fields: &[Field],
-        taken: &[&str],
+        taken: &[String],
     ) -> Record<F, V> {
         Record {
             name: owner.to_owned(),

@@ -153,6 +153,7 @@ impl Db {
 fn created_tables(sql: &str) -> Vec<String> {
     sql.lines()
         .filter_map(|l| l.strip_prefix("CREATE TABLE "))
+        .map(|l| l.strip_prefix("IF NOT EXISTS ").unwrap_or(l))
         .map(|l| l.trim_end_matches(" (").trim_matches(['"', '`']).to_owned())
         .collect()
 }

@@ -39,6 +39,8 @@ pub struct ContextView {
     pub operations: Vec<OperationView>,
     pub publishes: Vec<EventView>,
     pub consumes: Vec<EventRefView>,
+    /// Its Kafka consumer group, `<system>.<context>` (`stack::common::consumer_group`).
+    pub consumer_group: String,
     pub calls: Vec<CallView>,
     /// The contexts it calls, once each, in the order of their first call.
     pub peers: Vec<PeerAddress>,
@@ -95,8 +97,16 @@ pub struct RouteView {
 pub struct EventRefView {
     pub name: String,
     pub from: String,
+    /// The version consumed.
+    pub version: u32,
+    /// Its type in code: `RecordPlaced`, `RecordPlacedV2` (see `spec::resolve::type_name`).
+    pub type_name: String,
+    /// `<publisher>.<event>.v<N>`, the CloudEvents `type` its messages carry.
+    pub event_type: String,
     /// The publisher's topic of the event.
     pub topic: String,
+    /// Where this context's consumer puts the messages its handler keeps rejecting: `<topic>.dlq`.
+    pub dead_letter_topic: String,
 }
 
 /// The view of context `i`, whose row of the DR plan is `plan`.
@@ -158,12 +168,20 @@ pub fn context(spec: &Spec, i: usize, plan: ContextPlan) -> ContextView {
         consumes: c
             .consumes
             .iter()
-            .map(|e| EventRefView {
-                name: e.name.clone(),
-                from: e.from.clone(),
-                topic: common::topic(spec.system.name.as_str(), &e.from, &e.name),
+            .map(|e| {
+                let topic = common::topic(spec.system.name.as_str(), &e.from, &e.name, e.version);
+                EventRefView {
+                    name: e.name.clone(),
+                    from: e.from.clone(),
+                    version: e.version,
+                    type_name: e.type_name(),
+                    event_type: common::event_type(&e.from, &e.name, e.version),
+                    dead_letter_topic: common::dead_letter_topic(&topic),
+                    topic,
+                }
             })
             .collect(),
+        consumer_group: common::consumer_group(spec.system.name.as_str(), &c.name),
         calls: operation::calls(spec, c),
         peers: common::peers(spec, c)
             .iter()

@@ -22,12 +22,12 @@ pub fn path(o: &Operation) -> String {
 }
 
 /// An example body of type `b` of context `c` (`taken`: the names its enums avoid), as JSON.
-pub fn body(c: &Context, b: &Body, taken: &[&str]) -> String {
+pub fn body(c: &Context, b: &Body, taken: &[String]) -> String {
     let one = object(c, &b.type_name, 0, taken);
     if b.list { format!("[{one}]") } else { one }
 }
 
-fn object(c: &Context, name: &str, depth: usize, taken: &[&str]) -> String {
+fn object(c: &Context, name: &str, depth: usize, taken: &[String]) -> String {
     let Some(t) = c.types.iter().find(|t| t.name == name) else {
         return "{}".to_owned();
     };
@@ -43,7 +43,7 @@ fn object(c: &Context, name: &str, depth: usize, taken: &[&str]) -> String {
     format!("{{{}}}", members.join(","))
 }
 
-fn value(c: &Context, owner: &str, f: &Field, depth: usize, taken: &[&str]) -> String {
+fn value(c: &Context, owner: &str, f: &Field, depth: usize, taken: &[String]) -> String {
     match &f.ty {
         FieldType::List { .. } => "[]".to_owned(),
         // The enum's first value. An enum renamed `...Enum` (its plain name is a type's) falls

@@ -91,7 +91,7 @@ fn public_prefixes(c: &Context) -> Vec<String> {
 /// What the view of an operation needs to know about its context.
 struct Owner<'a> {
     c: &'a Context,
-    taken: Vec<&'a str>,
+    taken: Vec<String>,
     public_prefixes: Vec<String>,
 }
 

@@ -22,9 +22,18 @@ pub struct EventView {
     pub description: Option<String>,
     pub fields: Vec<FieldView>,
     pub enums: Vec<EnumView>,
-    /// `<context>.<event>.v1`.
+    /// The contract's version (1 unless the spec says otherwise).
+    pub version: u32,
+    /// Its type in code: `RecordPlaced`, `RecordPlacedV2` (see `spec::resolve::type_name`).
+    pub type_name: String,
+    /// The field (camelCase) whose value keys its Kafka messages, if the spec names one.
+    pub key: Option<String>,
+    pub partitions: u32,
+    /// How long the broker keeps its messages.
+    pub retention_ms: u64,
+    /// `<context>.<event>.v<N>`, the CloudEvents `type` of its messages.
     pub event_type: String,
-    /// Its topic, `<system>.<context>.<event>.v1` (`stack::common::topic`).
+    /// Its topic, `<system>.<context>.<event>.v<N>` (`stack::common::topic`).
     pub topic: String,
     /// Names of the contexts that consume it.
     pub consumers: Vec<String>,
@@ -62,7 +71,7 @@ pub struct SchemaView {
     pub items: Option<Box<SchemaView>>,
 }
 
-pub fn types(c: &Context, taken: &[&str]) -> Vec<TypeView> {
+pub fn types(c: &Context, taken: &[String]) -> Vec<TypeView> {
     c.types
         .iter()
         .map(|t: &TypeDef| TypeView {
@@ -75,22 +84,27 @@ pub fn types(c: &Context, taken: &[&str]) -> Vec<TypeView> {
         .collect()
 }
 
-pub fn events(system: &str, all: &[Context], c: &Context, taken: &[&str]) -> Vec<EventView> {
+pub fn events(system: &str, all: &[Context], c: &Context, taken: &[String]) -> Vec<EventView> {
     c.publishes
         .iter()
         .map(|e: &Event| EventView {
             name: e.name.clone(),
             description: e.description.clone(),
-            enums: enums(&e.name, &e.fields, taken),
-            fields: fields(&e.name, &e.fields, taken),
-            event_type: common::event_type(&c.name, &e.name),
-            topic: common::topic(system, &c.name, &e.name),
+            enums: enums(&e.type_name(), &e.fields, taken),
+            fields: fields(&e.type_name(), &e.fields, taken),
+            version: e.version,
+            type_name: e.type_name(),
+            key: e.key.clone(),
+            partitions: e.partitions,
+            retention_ms: e.retention.0,
+            event_type: common::event_type(&c.name, &e.name, e.version),
+            topic: common::topic(system, &c.name, &e.name, e.version),
             consumers: all
                 .iter()
                 .filter(|o| {
                     o.consumes
                         .iter()
-                        .any(|k| k.name == e.name && k.from == c.name)
+                        .any(|k| k.name == e.name && k.from == c.name && k.version == e.version)
                 })
                 .map(|o| o.name.clone())
                 .collect(),
@@ -98,7 +112,7 @@ pub fn events(system: &str, all: &[Context], c: &Context, taken: &[&str]) -> Vec
         .collect()
 }
 
-fn enums(owner: &str, fields: &[Field], taken: &[&str]) -> Vec<EnumView> {
+fn enums(owner: &str, fields: &[Field], taken: &[String]) -> Vec<EnumView> {
     fields
         .iter()
         .filter_map(|f| {
@@ -110,7 +124,7 @@ fn enums(owner: &str, fields: &[Field], taken: &[&str]) -> Vec<EnumView> {
         .collect()
 }
 
-fn fields(owner: &str, fields: &[Field], taken: &[&str]) -> Vec<FieldView> {
+fn fields(owner: &str, fields: &[Field], taken: &[String]) -> Vec<FieldView> {
     fields
         .iter()
         .map(|f| FieldView {
@@ -124,7 +138,7 @@ fn fields(owner: &str, fields: &[Field], taken: &[&str]) -> Vec<FieldView> {
 
 /// The JSON Schema of a field, as OpenAPI 3.1 components reference it. Decimals travel as strings
 /// so that no precision is lost on the way.
-fn schema(owner: &str, field: &str, ty: &FieldType, taken: &[&str]) -> SchemaView {
+fn schema(owner: &str, field: &str, ty: &FieldType, taken: &[String]) -> SchemaView {
     let reference = |name: &str| SchemaView {
         ty: None,
         format: None,

@@ -206,7 +206,7 @@ fn boxed(c: &Context, mut records: Vec<RustTypeView>) -> Vec<RustTypeView> {
     records
 }
 
-fn field(owner: &str, f: &Field, taken: &[&str]) -> RustFieldView {
+fn field(owner: &str, f: &Field, taken: &[String]) -> RustFieldView {
     let base = rust_type(owner, &f.name, &f.ty, taken);
     RustFieldView {
         name: f.name.clone(),
@@ -222,7 +222,7 @@ fn field(owner: &str, f: &Field, taken: &[&str]) -> RustFieldView {
 }
 
 /// The Rust type of a field. Decimals travel as strings so no precision is lost on the way.
-fn rust_type(owner: &str, field: &str, ty: &FieldType, taken: &[&str]) -> String {
+fn rust_type(owner: &str, field: &str, ty: &FieldType, taken: &[String]) -> String {
     match ty {
         FieldType::Scalar { scalar } => match scalar {
             Scalar::String | Scalar::Decimal => "String",

@@ -167,7 +167,7 @@ fn client(spec: &Spec, peer: &Peer) -> JavaClientView {
     }
 }
 
-fn field(owner: &str, f: &Field, taken: &[&str]) -> JavaFieldView {
+fn field(owner: &str, f: &Field, taken: &[String]) -> JavaFieldView {
     let java_type = java_type(owner, &f.name, &f.ty, f.optional, taken);
     JavaFieldView {
         name: f.name.clone(),
@@ -198,7 +198,7 @@ fn annotations(f: &Field, java_type: &str) -> String {
 }
 
 /// The Java type of a field: primitives when required, boxed when optional or inside a list.
-fn java_type(owner: &str, field: &str, ty: &FieldType, optional: bool, taken: &[&str]) -> String {
+fn java_type(owner: &str, field: &str, ty: &FieldType, optional: bool, taken: &[String]) -> String {
     match ty {
         FieldType::Scalar { scalar } => match (scalar, optional) {
             (Scalar::String, _) => "String",
