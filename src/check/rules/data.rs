@@ -139,8 +139,8 @@ pub static MSA307: Rule = Rule {
     severity: Severity::Error,
     heuristic: false,
     title: Text {
-        en: "A table named like one the generated services keep for themselves (`flyway_schema_history`, `outbox`, `inbox`, `saga_instances`, `saga_steps`).",
-        ko: "생성되는 서비스가 스스로 쓰는 테이블(`flyway_schema_history`, `outbox`, `inbox`, `saga_instances`, `saga_steps`)과 이름이 같습니다.",
+        en: "A table named like one the generated services keep for themselves (`flyway_schema_history`, `msaforge_outbox`, `msaforge_inbox`, `outbox`, `inbox`, `saga_instances`, `saga_steps`).",
+        ko: "생성되는 서비스가 스스로 쓰는 테이블(`flyway_schema_history`, `msaforge_outbox`, `msaforge_inbox`, `outbox`, `inbox`, `saga_instances`, `saga_steps`)과 이름이 같습니다.",
     },
     why: Text {
         en: "The migration history, the transactional outbox and inbox, and saga state live in the context's database under these names; a table of yours would collide with them.",
@@ -180,6 +180,8 @@ const MAX_COLUMN: usize = 63;
 pub const RESERVED_TABLES: &[&str] = &[
     "flyway_schema_history",
     "inbox",
+    "msaforge_inbox",
+    "msaforge_outbox",
     "outbox",
     "saga_instances",
     "saga_steps",

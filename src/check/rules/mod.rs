@@ -62,6 +62,8 @@ pub static ALL: &[&Rule] = &[
     &routes::MSA114,
     &budget::MSA115,
     &routes::MSA116,
+    &events::MSA117,
+    &events::MSA118,
     &teams::MSA120,
     &teams::MSA121,
     &teams::MSA122,
