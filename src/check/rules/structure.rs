@@ -96,7 +96,11 @@ pub fn check(spec: &Spec, lang: Lang, out: &mut Vec<Finding>) {
         spelling::same(&ops, op_at, NameKind::Member, lang, out);
         spelling::events_named_like_types(c, &at, lang, out);
         // Two versions of one event may be published side by side; one version twice may not.
-        let versions: Vec<String> = c.publishes.iter().map(|e| e.type_name()).collect();
+        let versions: Vec<String> = c
+            .publishes
+            .iter()
+            .map(crate::spec::resolve::Event::type_name)
+            .collect();
         duplicates(
             versions.iter().map(String::as_str),
             || at.clone().key("events").key("publishes"),
