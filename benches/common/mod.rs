@@ -36,7 +36,7 @@ pub fn synthetic(n: usize) -> String {
         }
         let _ = write!(
             s,
-            "    events:\n      publishes:\n        - {{ name: E{i}, fields: [{{ name: id, type: uuid }}] }}\n"
+            "    events:\n      publishes:\n        - {{ name: E{i}, key: id, fields: [{{ name: id, type: uuid }}] }}\n"
         );
         let next = (i + 1) % n;
         let _ = writeln!(
